@@ -1,0 +1,15 @@
+/* stigmem/stigmem.h — umbrella header for libstigmem. */
+#ifndef STIGMEM_STIGMEM_H
+#define STIGMEM_STIGMEM_H
+
+#include "stigmem/arena.h"
+#include "stigmem/buf.h"
+#include "stigmem/cid.h"
+#include "stigmem/model.h"
+#include "stigmem/status.h"
+
+
+/* Library version text ("0.1.0"). */
+const char *stg_version(void);
+
+#endif
