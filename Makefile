@@ -135,7 +135,7 @@ tests-build: all $(UNIT_BIN)
 
 # One line at the end: "N passed, M failed" over every suite.
 check: tests-build
-	@BUILD=$(BUILD) SHARED=$(SHARED) tests/run.sh
+	@BUILD=$(BUILD) SHARED=$(SHARED) STG_TEST_CFLAGS="$(EXTRA_CFLAGS)" tests/run.sh
 
 test: check
 
@@ -167,7 +167,10 @@ install: all
 	install -m 0755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/libstigmem.so.$(VERSION)
 	ln -sf libstigmem.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME)
 	ln -sf $(LIB_SONAME) $(DESTDIR)$(LIBDIR)/libstigmem.so
-	install -m 0644 $(PC) $(DESTDIR)$(PCDIR)/stigmem.pc
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	    stigmem.pc.in > $(DESTDIR)$(PCDIR)/stigmem.pc
+	chmod 0644 $(DESTDIR)$(PCDIR)/stigmem.pc
 	install -m 0644 include/stigmem/*.h $(DESTDIR)$(INCLUDEDIR)/stigmem/
 	for m in man/*.1; do [ -f "$$m" ] && install -m 0644 "$$m" $(DESTDIR)$(MANPREFIX)/man1/ || true; done
 	for m in man/*.5; do [ -f "$$m" ] && install -m 0644 "$$m" $(DESTDIR)$(MANPREFIX)/man5/ || true; done

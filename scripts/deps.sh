@@ -6,7 +6,7 @@
 set -u
 
 PACKAGES="build-essential pkg-config libncurses-dev libcurl4-openssl-dev libcjson-dev \
-libssl-dev libcmocka-dev libsqlite3-dev libmicrohttpd-dev tmux clang libclang-rt-14-dev valgrind"
+libssl-dev libcmocka-dev libsqlite3-dev libmicrohttpd-dev tmux clang libclang-rt-14-dev valgrind jq"
 
 # What each package provides, checked without dpkg so the check also works
 # where a library came from somewhere else: "package:kind:name".
@@ -24,7 +24,8 @@ tmux:cmd:tmux"
 
 # Optional tools: only needed by `make fuzz` (clang + libFuzzer runtime) and valgrind runs.
 OPTIONAL="clang:cmd:clang
-valgrind:cmd:valgrind"
+valgrind:cmd:valgrind
+jq:cmd:jq"
 
 missing_of() {
 	local list="$1" out="" line pkg kind name

@@ -1,0 +1,668 @@
+/* pane_entities.c — the entity browser. The node has no entity listing
+ * (stigmem-api.md §9): entities are discovered in the background from
+ * GET /v1/audit keyset pages (fact_write events), de-duplicated by fact id,
+ * counted per entity, and listed with system entities (conflicts,
+ * resolutions, bare fact ids, other stigmem: names) grouped apart. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stigmem/sanitize.h"
+#include "ui/ui.h"
+
+enum ent_kind { EK_USER, EK_CONFLICT, EK_RESOLUTION, EK_FACT_ID, EK_SYSTEM };
+enum sort_mode { SORT_NAME, SORT_LAST, SORT_FACTS, SORT_COUNT };
+
+struct ent {
+	char *name;            /* raw node bytes (owned) */
+	size_t facts;          /* distinct fact ids written for it */
+	char last[40];         /* newest write ts (raw, ASCII-clamped) */
+	enum ent_kind kind;
+	size_t suspicious;     /* sanitizer findings in the name */
+};
+
+/* Open-addressing set of strings mapping to an index. */
+struct strmap {
+	char **keys;           /* borrowed or owned per `owns` */
+	size_t *vals;
+	size_t cap, n;
+	bool owns;
+};
+
+struct ents {
+	struct ent *e;
+	size_t n, cap;
+	struct strmap by_name;   /* name -> index (keys borrowed from e[].name) */
+	struct strmap fact_ids;  /* seen fact ids (owned keys) */
+	size_t *order;
+	size_t cap_order;
+	struct ui_list list;
+	enum sort_mode sort;
+	bool show_system;
+	bool need_rebuild;
+	/* discovery */
+	bool started, done, failed;
+	char *cursor;            /* owned: next audit cursor */
+	size_t pages, writes, dupes;
+	char error[512];         /* clean text */
+	bool auth_error;         /* the failure was 401/403 */
+	char header_id[4];
+};
+
+static uint64_t
+hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static bool
+map_grow(struct strmap *m)
+{
+	size_t ncap = m->cap ? m->cap * 2 : 256;
+	char **nk = calloc(ncap, sizeof(*nk));
+	size_t *nv = calloc(ncap, sizeof(*nv));
+	if (nk == NULL || nv == NULL) {
+		free(nk);
+		free(nv);
+		return false;
+	}
+	for (size_t i = 0; i < m->cap; i++) {
+		if (m->keys[i] == NULL)
+			continue;
+		size_t j = hash_str(m->keys[i]) & (ncap - 1);
+		while (nk[j])
+			j = (j + 1) & (ncap - 1);
+		nk[j] = m->keys[i];
+		nv[j] = m->vals[i];
+	}
+	free(m->keys);
+	free(m->vals);
+	m->keys = nk;
+	m->vals = nv;
+	m->cap = ncap;
+	return true;
+}
+
+/* Find `key`; when absent and `insert` is set, add it with value `val`
+ * (owned copy when m->owns). Returns a pointer to the value or NULL. */
+static size_t *
+map_get(struct strmap *m, const char *key, bool insert, size_t val, bool *added)
+{
+	if (added)
+		*added = false;
+	if (m->cap == 0 || (m->n + 1) * 2 > m->cap) {
+		if (!insert) {
+			if (m->cap == 0)
+				return NULL;
+		} else if (!map_grow(m) && (m->cap == 0 || m->n + 1 >= m->cap)) {
+			return NULL;
+		}
+	}
+	size_t j = hash_str(key) & (m->cap - 1);
+	while (m->keys[j]) {
+		if (strcmp(m->keys[j], key) == 0)
+			return &m->vals[j];
+		j = (j + 1) & (m->cap - 1);
+	}
+	if (!insert)
+		return NULL;
+	char *k = m->owns ? strdup(key) : (char *)key;
+	if (k == NULL)
+		return NULL;
+	m->keys[j] = k;
+	m->vals[j] = val;
+	m->n++;
+	if (added)
+		*added = true;
+	return &m->vals[j];
+}
+
+static void
+map_free(struct strmap *m)
+{
+	if (m->owns)
+		for (size_t i = 0; i < m->cap; i++)
+			free(m->keys[i]);
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof(*m));
+}
+
+static bool
+is_uuid(const char *s)
+{
+	if (strlen(s) != 36)
+		return false;
+	for (int i = 0; i < 36; i++) {
+		char c = s[i];
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (c != '-')
+				return false;
+		} else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static enum ent_kind classify(const char *name);
+
+const char *
+pane_entities_kind(const char *name)
+{
+	static const char *const names[] = {"user", "conflict", "resolution", "fact-id", "system"};
+	return names[classify(name)];
+}
+
+static enum ent_kind
+classify(const char *name)
+{
+	if (strncmp(name, "stigmem:conflict:", 17) == 0)
+		return EK_CONFLICT;
+	if (strncmp(name, "stigmem:resolution:", 19) == 0)
+		return EK_RESOLUTION;
+	if (is_uuid(name))
+		return EK_FACT_ID;
+	/* "stigmem://host/..." is a user URI; "stigmem:kind:..." is the node's own. */
+	if ((strncmp(name, "stigmem:", 8) == 0 && strncmp(name, "stigmem://", 10) != 0) ||
+	    strncmp(name, "card:", 5) == 0)
+		return EK_SYSTEM;
+	return EK_USER;
+}
+
+static const char *const kind_label[] = {"", "conflict", "resolution", "fact id", "system"};
+
+/* ---- list callbacks -------------------------------------------------------- */
+
+static const char *
+ent_id(void *ctx, size_t i)
+{
+	struct ents *s = ctx;
+	return i < s->n ? s->e[i].name : s->header_id;
+}
+
+static const char *
+ent_text(void *ctx, size_t i)
+{
+	struct ents *s = ctx;
+	return i < s->n ? s->e[i].name : "";
+}
+
+static int
+ents_init(struct pane *p)
+{
+	struct ents *s = calloc(1, sizeof(*s));
+	if (s == NULL)
+		return -1;
+	s->fact_ids.owns = true;
+	const struct ui_settings *set = ui_settings(p->ui);
+	s->sort = (enum sort_mode)(set->entity_sort >= 0 && set->entity_sort < SORT_COUNT ? set->entity_sort : 0);
+	s->show_system = set->show_system;
+	s->header_id[0] = '\x01';
+	ui_list_init(&s->list, (struct ui_list_src){s, ent_id, ent_text});
+	p->priv = s;
+	return 0;
+}
+
+static void
+ents_reset(struct ents *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->e[i].name);
+	free(s->e);
+	s->e = NULL;
+	s->n = s->cap = 0;
+	map_free(&s->by_name);
+	map_free(&s->fact_ids);
+	s->fact_ids.owns = true;
+	free(s->cursor);
+	s->cursor = NULL;
+	s->pages = s->writes = s->dupes = 0;
+	s->done = s->failed = false;
+	s->error[0] = '\0';
+	s->need_rebuild = true;
+}
+
+static void
+ents_free(struct pane *p)
+{
+	struct ents *s = p->priv;
+	if (s == NULL)
+		return;
+	ents_reset(s);
+	free(s->order);
+	ui_list_done(&s->list);
+	free(s);
+	p->priv = NULL;
+}
+
+/* ---- discovery ---------------------------------------------------------------- */
+
+static void
+request_page(struct pane *p)
+{
+	struct ents *s = p->priv;
+	struct stg_error err;
+	stg_error_clear(&err);
+	struct stg_audit_params ap = {0};
+	ap.limit = ui_settings(p->ui)->audit_page_size;
+	ap.cursor = s->cursor;
+	struct stg_request *req = stg_request_audit(&ap, &err);
+	if (req == NULL) {
+		ui_log_error(p->ui, "GET /v1/audit", &err);
+		s->failed = true;
+		return;
+	}
+	ui_submit(p->ui, p, req, 0);
+}
+
+static void
+start_discovery(struct pane *p)
+{
+	struct ents *s = p->priv;
+	p->gen++;
+	ents_reset(s);
+	s->started = true;
+	request_page(p);
+	ui_pane_dirty(p);
+}
+
+static void
+ents_show(struct pane *p)
+{
+	struct ents *s = p->priv;
+	if (!s->started)
+		start_discovery(p);
+}
+
+static void
+add_write(struct ents *s, const struct stg_audit_entry *a)
+{
+	if (a->event_type && strcmp(a->event_type, "fact_write") != 0)
+		return;
+	if (a->fact_entity == NULL)
+		return;
+	if (a->fact_id) {
+		bool added;
+		if (map_get(&s->fact_ids, a->fact_id, true, 0, &added) == NULL)
+			return;
+		if (!added) {
+			s->dupes++;
+			return;
+		}
+	}
+	s->writes++;
+	size_t *idx = map_get(&s->by_name, a->fact_entity, false, 0, NULL);
+	struct ent *e;
+	if (idx == NULL) {
+		if (s->n == s->cap) {
+			size_t ncap = s->cap ? s->cap * 2 : 256;
+			struct ent *ne = realloc(s->e, ncap * sizeof(*ne));
+			if (ne == NULL)
+				return;
+			s->e = ne;
+			s->cap = ncap;
+		}
+		e = &s->e[s->n];
+		memset(e, 0, sizeof(*e));
+		e->name = strdup(a->fact_entity);
+		if (e->name == NULL)
+			return;
+		e->kind = classify(e->name);
+		struct stg_text_report rep;
+		char one[4];
+		stg_text_sanitize(e->name, strlen(e->name), NULL, one, sizeof(one), &rep);
+		e->suspicious = stg_text_report_suspicious(&rep);
+		if (map_get(&s->by_name, e->name, true, s->n, NULL) == NULL) {
+			free(e->name);
+			return;
+		}
+		s->n++;
+	} else {
+		e = &s->e[*idx];
+	}
+	e->facts++;
+	if (a->ts && strcmp(a->ts, e->last) > 0) {
+		size_t n = strlen(a->ts);
+		if (n >= sizeof(e->last))
+			n = sizeof(e->last) - 1;
+		memcpy(e->last, a->ts, n);
+		e->last[n] = '\0';
+		/* The timestamp is node text: keep printable ASCII only. */
+		for (char *c = e->last; *c; c++)
+			if (*c < 0x20 || *c > 0x7e)
+				*c = '?';
+	}
+	s->need_rebuild = true;
+}
+
+static void
+ents_response(struct pane *p, int tag, struct stg_async_result *res)
+{
+	struct ents *s = p->priv;
+	(void)tag;
+	if (res->status != STG_OK) {
+		if (res->status != STG_ERR_CANCELLED) {
+			ui_log_error(p->ui, "GET /v1/audit (entity discovery)", &res->error);
+			char detail[300];
+			stg_text_sanitize(res->error.detail,
+					  strnlen(res->error.detail, sizeof(res->error.detail)), NULL,
+					  detail, sizeof(detail), NULL);
+			if (res->error.http_status)
+				snprintf(s->error, sizeof(s->error), "HTTP %ld %s%s%s",
+					 res->error.http_status, stg_status_message(res->status),
+					 detail[0] ? ": " : "", detail);
+			else
+				snprintf(s->error, sizeof(s->error), "%s%s%s",
+					 stg_status_message(res->status), detail[0] ? ": " : "", detail);
+		} else {
+			snprintf(s->error, sizeof(s->error), "discovery cancelled (r restarts it)");
+		}
+		s->failed = true;
+		s->auth_error = res->status == STG_ERR_AUTH;
+		stg_async_result_free(res);
+		ui_pane_dirty(p);
+		return;
+	}
+	const struct stg_audit_page *pg = res->value;
+	s->pages++;
+	for (size_t i = 0; pg && i < pg->n_entries; i++)
+		add_write(s, &pg->entries[i]);
+	free(s->cursor);
+	s->cursor = NULL;
+	bool more = pg && pg->cursor && pg->cursor[0] && pg->n_entries > 0;
+	if (more)
+		s->cursor = strdup(pg->cursor);
+	stg_async_result_free(res);
+	if (more && s->cursor) {
+		request_page(p);
+	} else {
+		s->done = true;
+		ui_log(p->ui, UI_LOG_INFO, "Entity discovery done: %zu entities from %zu writes (%zu pages)",
+		       s->n, s->writes, s->pages);
+	}
+	ui_pane_dirty(p);
+}
+
+/* ---- sorting and view ----------------------------------------------------------- */
+
+static const struct ents *sort_ctx;
+
+static int
+cmp_ent(const void *a, const void *b)
+{
+	const struct ents *s = sort_ctx;
+	const struct ent *x = &s->e[*(const size_t *)a], *y = &s->e[*(const size_t *)b];
+	bool xs = x->kind != EK_USER, ys = y->kind != EK_USER;
+	if (xs != ys)
+		return xs ? 1 : -1;
+	if (xs && x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	int c = 0;
+	if (s->sort == SORT_LAST)
+		c = -strcmp(x->last, y->last);
+	else if (s->sort == SORT_FACTS)
+		c = x->facts < y->facts ? 1 : x->facts > y->facts ? -1 : 0;
+	if (c == 0)
+		c = strcmp(x->name, y->name);
+	return c;
+}
+
+static void
+rebuild(struct ents *s)
+{
+	size_t need = s->n + 1;
+	if (need > s->cap_order) {
+		size_t *no = realloc(s->order, (need + 256) * sizeof(*no));
+		if (no == NULL)
+			return;
+		s->order = no;
+		s->cap_order = need + 256;
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < s->n; i++)
+		if (s->show_system || s->e[i].kind == EK_USER)
+			s->order[k++] = i;
+	sort_ctx = s;
+	qsort(s->order, k, sizeof(size_t), cmp_ent);
+	sort_ctx = NULL;
+	/* Group header before the first system entity (not while filtering). */
+	if (s->list.filter[0] == '\0') {
+		for (size_t i = 0; i < k; i++) {
+			if (s->e[s->order[i]].kind != EK_USER) {
+				memmove(&s->order[i + 1], &s->order[i], (k - i) * sizeof(size_t));
+				s->order[i] = s->n; /* header pseudo-item */
+				k++;
+				break;
+			}
+		}
+	}
+	ui_list_rebuild(&s->list, s->order, k);
+	s->need_rebuild = false;
+}
+
+static size_t
+count_kind(const struct ents *s, bool user)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < s->n; i++)
+		if ((s->e[i].kind == EK_USER) == user)
+			c++;
+	return c;
+}
+
+static const char *const sort_names[] = {"name", "last write", "facts"};
+
+static void
+ents_draw(struct pane *p, WINDOW *w, int h, int width)
+{
+	struct ents *s = p->priv;
+	struct ui *ui = p->ui;
+	bool prompt = s->list.editing || s->list.filter[0];
+	int rows = h - 2 - (prompt ? 1 : 0);
+	s->list.rows = rows > 0 ? (size_t)rows : 1;
+	if (s->need_rebuild)
+		rebuild(s);
+
+	/* Line 0: progress. */
+	char line[512];
+	size_t nuser = count_kind(s, true), nsys = s->n - nuser;
+	if (!s->started)
+		snprintf(line, sizeof(line), "Entities: not loaded (r loads)");
+	else if (s->failed)
+		snprintf(line, sizeof(line), "Entities: %zu user, %zu system - discovery stopped", nuser, nsys);
+	else if (!s->done)
+		snprintf(line, sizeof(line), "%s Discovering entities from /v1/audit: %zu user, %zu system, %zu writes, page %zu",
+			 ui_spinner(ui), nuser, nsys, s->writes, s->pages + 1);
+	else
+		snprintf(line, sizeof(line), "Entities: %zu user, %zu system from %zu writes (%zu pages)",
+			 nuser, nsys, s->writes, s->pages);
+	ui_draw_text(ui, w, 0, 1, width - 1, s->failed ? UI_ROLE_LOG_ERROR : UI_ROLE_NORMAL, line);
+	if (s->failed && s->error[0] && width > 40) {
+		/* Error detail on the header line would be cut; it goes in the list area. */
+	}
+
+	/* Line 1: column header. */
+	int factw = 7, lastw = 20;
+	int namew = width - factw - lastw - 6;
+	if (namew < 10)
+		namew = 10;
+	ui_fill_row(ui, w, 1, 0, width, UI_ROLE_LIST_HEADER);
+	char head[256];
+	snprintf(head, sizeof(head), "%-*s %*s  %-*s", namew + 2, s->sort == SORT_NAME ? "Entity v" : "Entity",
+		 factw, s->sort == SORT_FACTS ? "Facts v" : "Facts", lastw,
+		 s->sort == SORT_LAST ? "Last write v" : "Last write");
+	ui_draw_text(ui, w, 1, 1, width - 1, UI_ROLE_LIST_HEADER, head);
+
+	int y0 = 2;
+	if (s->failed && s->error[0] && rows > 2) {
+		ui_draw_text(ui, w, y0, 2, width - 2, UI_ROLE_LOG_ERROR, s->error);
+		ui_draw_text(ui, w, y0 + 1, 2, width - 2, UI_ROLE_LIST_DIM,
+			     s->auth_error ? "Discovery needs read access to GET /v1/audit. r retries; 0 shows the log."
+					   : "r retries; 1 shows the node overview; 0 shows the log.");
+		y0 += 2;
+		rows -= 2;
+	}
+	if (s->list.n_view == 0 && rows > 0) {
+		const char *msg = !s->started ? "" : s->list.filter[0] ? "no entity matches the filter"
+					       : s->done ? "no entities on this node"
+					       : s->failed ? ""
+							 : "waiting for the first page...";
+		ui_draw_text(ui, w, y0, 2, width - 2, UI_ROLE_LIST_DIM, msg);
+	}
+	for (int r = 0; r < rows && s->list.top + (size_t)r < s->list.n_view; r++) {
+		size_t vi = s->list.top + (size_t)r;
+		size_t i = s->list.view[vi];
+		int y = y0 + r;
+		bool sel = vi == s->list.cursor;
+		if (i >= s->n) {
+			char g[128];
+			snprintf(g, sizeof(g), "-- system entities (%zu): conflicts, resolutions, fact ids --", nsys);
+			ui_draw_text(ui, w, y, 1, width - 1, sel ? UI_ROLE_CURSOR : UI_ROLE_LIST_GROUP, g);
+			continue;
+		}
+		const struct ent *e = &s->e[i];
+		enum ui_role base = sel ? UI_ROLE_CURSOR : (e->kind == EK_USER ? UI_ROLE_NORMAL : UI_ROLE_LIST_DIM);
+		if (sel)
+			ui_fill_row(ui, w, y, 0, width, UI_ROLE_CURSOR);
+		int x = 1;
+		/* A '!' flags names holding escapes, bidi or invisible characters. */
+		x += ui_draw_text(ui, w, y, x, 2, e->suspicious ? UI_ROLE_MARKER_ESCAPE : base,
+				  e->suspicious ? "!" : " ");
+		x += 1;
+		int nw = namew;
+		if (e->kind != EK_USER) {
+			char tag[24];
+			snprintf(tag, sizeof(tag), "[%s] ", kind_label[e->kind]);
+			int tw = ui_draw_text(ui, w, y, x, nw, base, tag);
+			x += tw;
+			nw -= tw;
+		}
+		ui_draw_node_text(ui, w, y, x, nw, base, e->name, strlen(e->name), NULL);
+		x = 1 + 2 + namew + 1;
+		char num[32];
+		snprintf(num, sizeof(num), "%*zu", factw, e->facts);
+		ui_draw_text(ui, w, y, x, factw, base, num);
+		x += factw + 2;
+		char last[24];
+		snprintf(last, sizeof(last), "%.19s", e->last);
+		for (char *c = last; *c; c++)
+			if (*c == 'T')
+				*c = ' ';
+		ui_draw_text(ui, w, y, x, width - x, base, last);
+	}
+	if (prompt)
+		ui_list_draw_prompt(ui, &s->list, w, h - 1, width);
+}
+
+static void
+select_entity(struct pane *p, bool open)
+{
+	struct ents *s = p->priv;
+	size_t i = ui_list_selected(&s->list);
+	if (i == SIZE_MAX || i >= s->n)
+		return;
+	struct ui_shared *sh = ui_shared(p->ui);
+	if (strcmp(sh->selected_entity, s->e[i].name) != 0) {
+		snprintf(sh->selected_entity, sizeof(sh->selected_entity), "%s", s->e[i].name);
+		sh->selected_gen++;
+	}
+	if (open) {
+		struct pane *fp = ui_find_pane(p->ui, &pane_facts_ops);
+		if (fp)
+			ui_focus_pane(p->ui, fp);
+	}
+}
+
+static unsigned
+ents_key(struct pane *p, int key, enum ui_action a)
+{
+	struct ents *s = p->priv;
+	bool changed = false;
+	unsigned r = ui_list_key(&s->list, key, a, &changed);
+	if (changed)
+		s->need_rebuild = true;
+	if (r & UI_HANDLED) {
+		select_entity(p, false);
+		return r;
+	}
+	switch (a) {
+	case UI_ACTION_OPEN:
+		select_entity(p, true);
+		return UI_HANDLED;
+	case UI_ACTION_SORT:
+		s->sort = (enum sort_mode)((s->sort + 1) % SORT_COUNT);
+		s->need_rebuild = true;
+		ui_log(p->ui, UI_LOG_INFO, "Entities sorted by %s", sort_names[s->sort]);
+		return UI_HANDLED;
+	case UI_ACTION_TOGGLE_SYSTEM:
+		s->show_system = !s->show_system;
+		s->need_rebuild = true;
+		ui_log(p->ui, UI_LOG_INFO, "System entities %s", s->show_system ? "shown" : "hidden");
+		return UI_HANDLED;
+	case UI_ACTION_REFRESH:
+		start_discovery(p);
+		return UI_HANDLED;
+	default:
+		return UI_UNHANDLED;
+	}
+}
+
+static unsigned
+ents_click(struct pane *p, int y, int x)
+{
+	struct ents *s = p->priv;
+	(void)x;
+	if (y < 2)
+		return 0;
+	size_t vi = s->list.top + (size_t)(y - 2);
+	if (vi < s->list.n_view) {
+		s->list.cursor = vi;
+		select_entity(p, false);
+		return UI_REDRAW;
+	}
+	return 0;
+}
+
+static void
+ents_summary(struct pane *p, char *buf, size_t size)
+{
+	struct ents *s = p->priv;
+	snprintf(buf, size, "%zu entities%s  sort:%s", s->n,
+		 s->done ? "" : s->failed ? " (stopped)" : " ...", sort_names[s->sort]);
+}
+
+static bool
+ents_raw(struct pane *p, const char **label, const char **data, size_t *len)
+{
+	struct ents *s = p->priv;
+	size_t i = ui_list_selected(&s->list);
+	if (i == SIZE_MAX || i >= s->n)
+		return false;
+	*label = "entity name";
+	*data = s->e[i].name;
+	*len = strlen(s->e[i].name);
+	return true;
+}
+
+const struct pane_ops pane_entities_ops = {
+	.name = "entities",
+	.title = "Entities",
+	.init = ents_init,
+	.free = ents_free,
+	.show = ents_show,
+	.draw = ents_draw,
+	.on_key = ents_key,
+	.on_response = ents_response,
+	.summary = ents_summary,
+	.raw_value = ents_raw,
+	.on_click = ents_click,
+	.help = "Entities are discovered from GET /v1/audit pages in the background.\n"
+		"A '!' before a name: it holds escapes, bidi or invisible characters (R shows the bytes).",
+};

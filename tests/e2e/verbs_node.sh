@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Headless verbs against a real stigmem-lite (demo dataset) over loopback:
+# info, facts, card, recall --verify, conflicts, their --json forms, and the
+# hostile strings of the demo data rendered harmlessly.
+set -u
+ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+BUILD=${BUILD:-$ROOT/build}
+T="$BUILD/stigmem-tui"
+L="$BUILD/stigmem-lite"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/stg-vnode.XXXXXX")
+unset STIGMEM_URL STIGMEM_API_KEY STIGMEM_API_KEY_FILE
+pid=
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+
+pass() { echo "PASS: $1"; }
+fail() { echo "FAIL: $1${2:+ — $2}"; }
+expect() {
+	local name=$1 want=$2 pat=$3
+	shift 4
+	local out rc
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" -ne "$want" ]; then
+		fail "$name" "exit $rc, wanted $want: $(printf '%s' "$out" | head -5)"
+	elif [ -n "$pat" ] && ! printf '%s\n' "$out" | grep -qE -- "$pat"; then
+		fail "$name" "output lacks /$pat/: $(printf '%s' "$out" | head -8)"
+	else
+		pass "$name"
+	fi
+}
+
+(cd "$tmp" && exec "$L" --listen 127.0.0.1:0 --db "$tmp/node.db" --demo --checkpoint-interval 250 \
+	--tl-file "$tmp/tl.jsonl" >"$tmp/node.log" 2>&1) &
+pid=$!
+port=
+for _ in $(seq 1 300); do
+	port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$tmp/node.log" | head -1)
+	[ -n "$port" ] && break
+	sleep 0.1
+done
+if [ -z "$port" ]; then
+	fail "stigmem-lite --demo starts" "$(tail -5 "$tmp/node.log")"
+	exit 1
+fi
+pass "stigmem-lite --demo starts"
+U="http://127.0.0.1:$port"
+A=stigmem://acme.example/user/alice-martin
+H=stigmem://acme.example/doc/hostile-strings
+
+expect "info: auth mode and anonymous principal" 0 "principal +anon:trusted" -- "$T" --url "$U" info
+expect "info --json carries the node's documents" 0 '"auth":"none"' -- "$T" --url "$U" --json info
+expect "facts: grouped by relation with a winner mark and CID verdicts" 0 "cid:verified" -- \
+	"$T" --url "$U" facts --entity "$A"
+out=$("$T" --url "$U" facts --entity "$A" 2>&1)
+if printf '%s\n' "$out" | grep -qE '^  \* ' && printf '%s\n' "$out" | grep -qE "^$A — [1-9][0-9]* facts"; then
+	pass "facts: header counts facts, winners marked with *"
+else
+	fail "facts: header counts facts, winners marked with *" "$(printf '%s' "$out" | head -5)"
+fi
+expect "facts --json annotates each fact" 0 '"cid_check":"verified' -- "$T" --url "$U" --json facts --entity "$A"
+expect "facts without a filter is a usage error" 2 "entity" -- "$T" --url "$U" facts
+
+# Hostile strings: sanitized in human output (no raw ESC/BEL/C1/bidi bytes), markers visible.
+"$T" --url "$U" facts --entity "$H" > "$tmp/hostile.txt" 2>&1
+if LC_ALL=C grep -q $'[\x1b\x07]' "$tmp/hostile.txt" || LC_ALL=C grep -q $'\xc2\x9b\|\xe2\x80\xae\|\xe2\x80\x8b' "$tmp/hostile.txt"; then
+	fail "hostile strings leave no raw control/bidi/zero-width bytes"
+else
+	pass "hostile strings leave no raw control/bidi/zero-width bytes"
+fi
+# The node strips ESC/bidi/zero-width from values on read (as the reference
+# does) but not from relations and sources, nor C1, DEL and CR in values.
+if grep -q 'note:\^\[\[1mbold-relation' "$tmp/hostile.txt" && grep -q 'agent:evil<U+202E>tob' "$tmp/hostile.txt" &&
+   grep -q 'text\^MEVIL' "$tmp/hostile.txt" && grep -qF '\u{9b}31m' "$tmp/hostile.txt"; then
+	pass "hostile strings show visible escape and bidi/zero-width markers"
+else
+	fail "hostile strings show visible escape and bidi/zero-width markers" "$(head -20 "$tmp/hostile.txt")"
+fi
+
+expect "card: summary and fact_hashes mapped to facts" 0 "-> [0-9a-f-]{36}" -- \
+	"$T" --url "$U" card "$A" --scope team
+expect "card of an unknown entity is a remote 404 (exit 1)" 1 "HTTP 404" -- \
+	"$T" --url "$U" card stigmem://acme.example/user/nobody --scope team
+expect "card with a bad scope shows the node's 400 detail" 1 "HTTP 400" -- \
+	"$T" --url "$U" card "$A" --scope universe
+
+expect "recall with the proof: lag-aware valid" 0 "chain proof: VALID \(lag-aware\)" -- \
+	"$T" --url "$U" recall "engineer" --scope team --verify
+expect "recall lists scored results with breakdown columns" 0 "^ +1  [01]\.[0-9]{6}" -- \
+	"$T" --url "$U" recall "engineer" --scope team
+expect "recall --weights is sent and echoed in scores" 0 '"token_budget":500' -- \
+	"$T" --url "$U" --json recall "engineer" --scope team --budget 500 --weights 1,0,0,0,0
+expect "recall bad weights is a usage error" 2 "five numbers" -- "$T" --url "$U" recall x --weights 1,2
+expect "recall invalid scope shows the node's 400" 1 "HTTP 400" -- "$T" --url "$U" recall x --scope universe
+
+expect "conflicts: unresolved queue with suggested winners" 0 "suggested winner: [ab]" -- \
+	"$T" --url "$U" conflicts --status unresolved
+expect "conflicts --json adds suggested_winner" 0 '"suggested_winner":' -- \
+	"$T" --url "$U" --json conflicts
+expect "conflicts resolved ones carry resolved_by" 0 "resolved by fact" -- \
+	"$T" --url "$U" conflicts --status resolved
+
+kill "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+pid=
+expect "node gone: clear connection error, exit 1" 1 "could not connect" -- "$T" --url "$U" --timeout 2000 info
