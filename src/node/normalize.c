@@ -271,15 +271,15 @@ lite_value_encode(const char *type, const cJSON *v, bool *bad)
 	if (strcmp(type, "number") == 0) {
 		if (cJSON_IsNumber(v))
 			return number_text(v->valuedouble, int_literal(v));
-		if (cJSON_IsBool(v))
-			return strdup(cJSON_IsTrue(v) ? "1.0" : "0.0");
 		if (cJSON_IsString(v)) {
+			/* A numeric string is stored as sent (Python str() of a str):
+			 * "1e3" stays "1e3"; only its numeric-ness is checked. */
 			double x;
 			if (!parse_numeric_string(v->valuestring, &x)) {
 				*bad = true;
 				return NULL;
 			}
-			return number_text(x, NULL);
+			return strdup(v->valuestring);
 		}
 		*bad = true;
 		return NULL;

@@ -160,6 +160,15 @@ th_start(const char *db, struct lite_options *o_in)
 		snprintf(p, sizeof p, "%s-shm", db);
 		unlink(p);
 		o.db_path = db;
+		/* Keep each node's transparency log apart from other tests'. */
+		static char tl[8][520];
+		static int tl_i;
+		char *t = tl[tl_i++ % 8];
+		snprintf(t, sizeof tl[0], "%s.tl.jsonl", db);
+		if (!o_in || !o_in->tl_path || strcmp(o_in->tl_path, "stigmem_tl.jsonl") == 0) {
+			unlink(t);
+			o.tl_path = t;
+		}
 	}
 	char err[256];
 	struct lite_node *n = lite_node_start(&o, err, sizeof err);

@@ -165,6 +165,29 @@ t_post_cid_vectors(void **state)
 			    "sha256:f2d3ee1fbeac30898188969452184e798d42a759977d7cdf153ef1fd006b0df7");
 	assert_non_null(strstr(r.body.data, "\"v\":42.0"));
 	th_resp_free(&r);
+	/* A numeric string is stored verbatim ("1e3", as the reference). */
+	r = th_post(c->port, "/v1/facts",
+		    "{\"entity\":\"stigmem://a/x/n\",\"relation\":\"m:n\",\"value\":{\"type\":\"number\","
+		    "\"v\":\"1e3\"},\"source\":\"agent:x\"}");
+	assert_int_equal(r.status, 201);
+	assert_non_null(strstr(r.body.data, "\"v\":1000.0"));
+	th_resp_free(&r);
+	r = th_get(c->port, "/v1/audit?limit=1");
+	assert_string_equal(th_str(cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "entries"), 0),
+				   "fact_value_v"),
+			    "1e3");
+	th_resp_free(&r);
+	/* JSON integers keep their exact digits past 2^53. */
+	r = th_post(c->port, "/v1/facts",
+		    "{\"entity\":\"stigmem://a/x/n\",\"relation\":\"m:big\",\"value\":{\"type\":\"number\","
+		    "\"v\":9007199254740993},\"source\":\"agent:x\"}");
+	assert_int_equal(r.status, 201);
+	th_resp_free(&r);
+	r = th_get(c->port, "/v1/audit?limit=1");
+	assert_string_equal(th_str(cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "entries"), 0),
+				   "fact_value_v"),
+			    "9007199254740993");
+	th_resp_free(&r);
 	/* Normalization + null value (recorded CID 3f48574a…) and the warning. */
 	r = th_post(c->port, "/v1/facts",
 		    "{\"entity\":\"stigmem://acme.example/user/alice\",\"relation\":\"memory:desk\","
