@@ -3,32 +3,14 @@
 # info, facts, card, recall --verify, conflicts, their --json forms, and the
 # hostile strings of the demo data rendered harmlessly.
 set -u
-ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
-BUILD=${BUILD:-$ROOT/build}
+. "$(dirname "$0")/lib.bash"
 T="$BUILD/stigmem-tui"
 L="$BUILD/stigmem-lite"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/stg-vnode.XXXXXX")
-unset STIGMEM_URL STIGMEM_API_KEY STIGMEM_API_KEY_FILE
 pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
 
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1${2:+ — $2}"; }
-expect() {
-	local name=$1 want=$2 pat=$3
-	shift 4
-	local out rc
-	out=$("$@" 2>&1)
-	rc=$?
-	if [ "$rc" -ne "$want" ]; then
-		fail "$name" "exit $rc, wanted $want: $(printf '%s' "$out" | head -5)"
-	elif [ -n "$pat" ] && ! printf '%s\n' "$out" | grep -qE -- "$pat"; then
-		fail "$name" "output lacks /$pat/: $(printf '%s' "$out" | head -8)"
-	else
-		pass "$name"
-	fi
-}
 
 (cd "$tmp" && exec "$L" --listen 127.0.0.1:0 --db "$tmp/node.db" --demo --checkpoint-interval 250 \
 	--tl-file "$tmp/tl.jsonl" >"$tmp/node.log" 2>&1) &

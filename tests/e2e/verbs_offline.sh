@@ -3,32 +3,12 @@
 # reference-node responses and the §10.5 worked examples; option handling,
 # exit codes and the key-file rules.
 set -u
-ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
-BUILD=${BUILD:-$ROOT/build}
-SHARED=${SHARED:-$ROOT/../shared}
+. "$(dirname "$0")/lib.bash"
 FX="$SHARED/fixtures/reference-node"
 T="$BUILD/stigmem-tui"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/stg-verbs.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-unset STIGMEM_URL STIGMEM_API_KEY STIGMEM_API_KEY_FILE
 
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1${2:+ — $2}"; }
-# expect NAME EXPECTED_EXIT GREP_PATTERN -- command...
-expect() {
-	local name=$1 want=$2 pat=$3
-	shift 4
-	local out rc
-	out=$("$@" 2>&1)
-	rc=$?
-	if [ "$rc" -ne "$want" ]; then
-		fail "$name" "exit $rc, wanted $want: $(printf '%s' "$out" | head -5)"
-	elif [ -n "$pat" ] && ! printf '%s\n' "$out" | grep -qE -- "$pat"; then
-		fail "$name" "output lacks /$pat/: $(printf '%s' "$out" | head -5)"
-	else
-		pass "$name"
-	fi
-}
 
 expect "version" 0 '^stigmem-tui [0-9]' -- "$T" --version
 expect "help to stdout" 0 'verify-proof' -- "$T" --help
