@@ -42,7 +42,12 @@ usage(FILE *f)
 		"                                             memory card of an entity\n"
 		"  recall QUERY [--scope S] [--budget N] [--depth N] [--weights l,s,g,t,r]\n"
 		"         [--limit N] [--min-confidence X] [--no-neighbors] [--verify] [--json]\n"
-		"  conflicts [--status unresolved|resolved] [--limit N] [--json]\n"
+		"         [--compare l,s,g,t,r l,s,g,t,r]     rank with two weight sets side by side\n"
+		"  conflicts [--status unresolved|resolved|all] [--limit N] [--json]\n"
+		"  resolve CONFLICT_ID (--winner a|b|FACT_ID | --value JSON) [--note T] --yes\n"
+		"                                             settle a conflict (a write; never in --read-only)\n"
+		"  verify [--mode sdk|lag-aware] [--require-checkpoint] [--scope S] [--json]\n"
+		"                                             prove the node's fact chain (Stigmem-Verify: full)\n"
 		"\n"
 		"Connection (flag > environment > default):\n"
 		"  --url URL            node base URL (STIGMEM_URL, default " CLI_DEFAULT_URL ")\n"
@@ -130,6 +135,24 @@ cli_print_text(FILE *f, const char *s, size_t max_width)
 {
 	if (s != NULL)
 		cli_print_textn(f, s, strlen(s), max_width);
+}
+
+void
+cli_print_padded(FILE *f, const char *s, size_t width)
+{
+	struct stg_text_opts o = { .max_width = width };
+	struct stg_text_report rep;
+	struct stg_buf b;
+	size_t w = 0;
+
+	stg_buf_init(&b);
+	if (s != NULL && stg_text_sanitize_buf(&b, s, strlen(s), &o, &rep) && b.data) {
+		fputs(b.data, f);
+		w = rep.width;
+	}
+	stg_buf_done(&b);
+	for (; w < width; w++)
+		fputc(' ', f);
 }
 
 void
@@ -408,6 +431,8 @@ static const struct verb verbs[] = {
 	{ "card", cli_verb_card },
 	{ "recall", cli_verb_recall },
 	{ "conflicts", cli_verb_conflicts },
+	{ "resolve", cli_verb_resolve },
+	{ "verify", cli_verb_verify },
 };
 
 int

@@ -39,6 +39,8 @@ int cli_report_error(const char *what, const struct stg_error *err);
 void cli_print_text(FILE *f, const char *s, size_t max_width);
 /* Same for text that may hold U+0000 (explicit length). */
 void cli_print_textn(FILE *f, const char *s, size_t len, size_t max_width);
+/* Node text sanitized, clipped and padded with spaces to exactly `width` cells. */
+void cli_print_padded(FILE *f, const char *s, size_t width);
 /* Multi-line node text, every line prefixed with `indent`. */
 void cli_print_block(FILE *f, const char *s, const char *indent);
 
@@ -54,6 +56,17 @@ void cli_json_exact(struct cJSON *node);
  * and free it. Returns an exit code (1 on allocation failure). */
 int cli_emit_json(struct cJSON *doc);
 
+struct stg_chain_proof;
+struct stg_proof_report;
+/* Human proof output: summary lines (tenant, entries, head, checkpoint and
+ * lag) and one line per named check, all node text sanitized. */
+void cli_print_proof_summary(const struct stg_chain_proof *p, const struct stg_proof_report *r);
+void cli_print_proof_checks(const struct stg_proof_report *r, const char *indent);
+/* {"valid","mode","require_checkpoint","checks":[…],"checkpoint_lag",
+ * "checked_entries","head_hash"}; proof may be NULL. Caller owns the tree. */
+struct cJSON *cli_proof_json(const struct stg_proof_report *rep,
+			     const struct stg_chain_proof *proof);
+
 /* Parse "l,s,g,t,r" into weights; false on malformed text. */
 bool cli_parse_weights(const char *s, struct stg_recall_weights *w);
 
@@ -65,6 +78,8 @@ int cli_verb_facts(struct cli_ctx *ctx, int argc, char **argv);
 int cli_verb_card(struct cli_ctx *ctx, int argc, char **argv);
 int cli_verb_recall(struct cli_ctx *ctx, int argc, char **argv);
 int cli_verb_conflicts(struct cli_ctx *ctx, int argc, char **argv);
+int cli_verb_resolve(struct cli_ctx *ctx, int argc, char **argv);
+int cli_verb_verify(struct cli_ctx *ctx, int argc, char **argv);
 
 /* Usage error for a verb: prints "stigmem-tui VERB: msg" and a hint; returns 2. */
 int cli_usage_error(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

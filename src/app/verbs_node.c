@@ -12,6 +12,7 @@
 #include "app/cli_internal.h"
 #include "stigmem/cid.h"
 #include "stigmem/codec.h"
+#include "stigmem/score.h"
 #include "stigmem/verify.h"
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -557,19 +558,169 @@ out:
 
 /* ---- recall ------------------------------------------------------------- */
 
-static void
-print_proof_checks(const struct stg_proof_report *r)
+/* Ids of a recall's results in rank order (pointers into the response). */
+static const char **
+result_ids(const struct stg_recall_response *r)
 {
+	const char **ids = calloc(r->n_facts ? r->n_facts : 1, sizeof *ids);
 	size_t k;
 
-	for (k = 0; k < r->n_checks; k++) {
-		printf("    [%s] %s", r->checks[k].ok ? " ok " : "FAIL", r->checks[k].name);
-		if (r->checks[k].detail[0]) {
-			printf(": ");
-			cli_print_text(stdout, r->checks[k].detail, 0);
+	for (k = 0; ids && k < r->n_facts; k++)
+		ids[k] = r->facts[k].fact.id ? r->facts[k].fact.id : "";
+	return ids;
+}
+
+/* Short label of a result: "user/alice relation" or "[card] user/alice". */
+static void
+result_label(const struct stg_scored_fact *s, char *out, size_t cap)
+{
+	const char *e = s->fact.entity ? s->fact.entity : "";
+	const char *tail = e;
+
+	if (strncmp(e, "stigmem://", 10) == 0 && strchr(e + 10, '/'))
+		tail = strchr(e + 10, '/') + 1;
+	if (s->from_card)
+		snprintf(out, cap, "[card] %s", tail);
+	else
+		snprintf(out, cap, "%s %s", tail, s->fact.relation ? s->fact.relation : "");
+}
+
+static void
+print_weights(const char *label, const struct stg_recall_weights *w)
+{
+	printf("%s lexical %.2f  semantic %.2f  graph %.2f  source_trust %.2f  recency %.2f\n",
+	       label, w->lexical, w->semantic, w->graph, w->source_trust, w->recency);
+}
+
+static cJSON *
+ranking_json(const struct stg_recall_weights *w, const struct stg_recall_response *r)
+{
+	cJSON *o = cJSON_CreateObject(), *wj = cJSON_CreateObject(), *arr = cJSON_CreateArray();
+	size_t k;
+
+	cJSON_AddNumberToObject(wj, "lexical", w->lexical);
+	cJSON_AddNumberToObject(wj, "semantic", w->semantic);
+	cJSON_AddNumberToObject(wj, "graph", w->graph);
+	cJSON_AddNumberToObject(wj, "source_trust", w->source_trust);
+	cJSON_AddNumberToObject(wj, "recency", w->recency);
+	cJSON_AddItemToObject(o, "weights", wj);
+	for (k = 0; k < r->n_facts; k++) {
+		const struct stg_scored_fact *s = &r->facts[k];
+		cJSON *it = cJSON_CreateObject();
+
+		cJSON_AddNumberToObject(it, "rank", (double)(k + 1));
+		cJSON_AddStringToObject(it, "id", s->fact.id ? s->fact.id : "");
+		cJSON_AddStringToObject(it, "entity", s->fact.entity ? s->fact.entity : "");
+		cJSON_AddStringToObject(it, "relation", s->fact.relation ? s->fact.relation : "");
+		cJSON_AddNumberToObject(it, "score", s->score);
+		cJSON_AddBoolToObject(it, "from_card", s->from_card);
+		cJSON_AddItemToArray(arr, it);
+	}
+	cJSON_AddItemToObject(o, "results", arr);
+	cJSON_AddNumberToObject(o, "tokens_used", (double)r->tokens_used);
+	cJSON_AddBoolToObject(o, "truncated", r->truncated);
+	return o;
+}
+
+/* recall --compare A B: both rankings, moves of B against A, overlap@k and
+ * rank-biased overlap. */
+static int
+recall_compare(struct cli_ctx *ctx, struct stg_client *c, struct stg_recall_params *p,
+	       const struct stg_recall_weights *wa, const struct stg_recall_weights *wb)
+{
+	struct stg_recall_response *ra = NULL, *rb = NULL;
+	struct stg_arena arena;
+	struct stg_error err;
+	const char **ia = NULL, **ib = NULL;
+	long *delta = NULL;
+	size_t k, n, gone = 0, kk;
+	double ov, rbo;
+	int rc = CLI_EXIT_OK;
+
+	stg_arena_init(&arena);
+	stg_error_clear(&err);
+	p->has_weights = true;
+	p->weights = *wa;
+	if (stg_client_recall(c, p, &arena, &ra, NULL, &err) != STG_OK) {
+		rc = cli_report_error("recall (A)", &err);
+		goto out;
+	}
+	p->weights = *wb;
+	if (stg_client_recall(c, p, &arena, &rb, NULL, &err) != STG_OK) {
+		rc = cli_report_error("recall (B)", &err);
+		goto out;
+	}
+	ia = result_ids(ra);
+	ib = result_ids(rb);
+	delta = calloc(rb->n_facts ? rb->n_facts : 1, sizeof *delta);
+	if (ia == NULL || ib == NULL || delta == NULL) {
+		rc = CLI_EXIT_FAIL;
+		goto out;
+	}
+	stg_score_rank_changes(ia, ra->n_facts, ib, rb->n_facts, delta, &gone);
+	kk = 10;
+	ov = stg_score_overlap_at_k(ia, ra->n_facts, ib, rb->n_facts, kk);
+	rbo = stg_score_rbo(ia, ra->n_facts, ib, rb->n_facts, STG_SCORE_RBO_P);
+	if (ctx->json) {
+		cJSON *doc = cJSON_CreateObject(), *moves = cJSON_CreateArray();
+
+		cJSON_AddItemToObject(doc, "a", ranking_json(wa, ra));
+		cJSON_AddItemToObject(doc, "b", ranking_json(wb, rb));
+		for (k = 0; k < rb->n_facts; k++) {
+			if (delta[k] == STG_SCORE_RANK_NEW)
+				cJSON_AddItemToArray(moves, cJSON_CreateString("new"));
+			else
+				cJSON_AddItemToArray(moves, cJSON_CreateNumber((double)delta[k]));
+		}
+		cJSON_AddItemToObject(doc, "b_moves", moves);
+		cJSON_AddNumberToObject(doc, "gone_from_a", (double)gone);
+		cJSON_AddNumberToObject(doc, "overlap_k", (double)kk);
+		cJSON_AddNumberToObject(doc, "overlap_at_k", ov);
+		cJSON_AddNumberToObject(doc, "rbo", rbo);
+		cJSON_AddNumberToObject(doc, "rbo_p", STG_SCORE_RBO_P);
+		rc = cli_emit_json(doc);
+		goto out;
+	}
+	print_weights("A:", wa);
+	print_weights("B:", wb);
+	printf("\n rank  %-44s  %s\n", "A", "B (move against A)");
+	n = ra->n_facts > rb->n_facts ? ra->n_facts : rb->n_facts;
+	for (k = 0; k < n; k++) {
+		char label[512];
+
+		printf("%4zu  ", k + 1);
+		if (k < ra->n_facts) {
+			result_label(&ra->facts[k], label, sizeof label);
+			printf("%.4f ", ra->facts[k].score);
+			cli_print_padded(stdout, label, 37);
+		} else {
+			cli_print_padded(stdout, "", 44);
+		}
+		printf("  ");
+		if (k < rb->n_facts) {
+			result_label(&rb->facts[k], label, sizeof label);
+			printf("%.4f ", rb->facts[k].score);
+			cli_print_padded(stdout, label, 37);
+			if (delta[k] == STG_SCORE_RANK_NEW)
+				printf(" new");
+			else if (delta[k] > 0)
+				printf(" up %ld", delta[k]);
+			else if (delta[k] < 0)
+				printf(" down %ld", -delta[k]);
+			else
+				printf(" =");
 		}
 		printf("\n");
 	}
+	printf("\nagreement: overlap@%zu %.3f, rank-biased overlap (p=%.1f) %.3f; "
+	       "%zu of A's results gone in B\n",
+	       kk, ov, STG_SCORE_RBO_P, rbo, gone);
+out:
+	free(ia);
+	free(ib);
+	free(delta);
+	stg_arena_done(&arena);
+	return rc;
 }
 
 int
@@ -583,6 +734,8 @@ cli_verb_recall(struct cli_ctx *ctx, int argc, char **argv)
 	struct stg_recall_response *r = NULL;
 	struct stg_fact_cid_check chk;
 	struct stg_proof_report lag, sdk;
+	struct stg_recall_weights wa, wb;
+	bool compare = false;
 	size_t k, vw;
 	int i, rc = CLI_EXIT_OK;
 
@@ -592,7 +745,16 @@ cli_verb_recall(struct cli_ctx *ctx, int argc, char **argv)
 		const char *v = (i + 1 < argc) ? argv[i + 1] : NULL;
 		char *end = NULL;
 
-		if (strcmp(a, "--scope") == 0 && v) {
+		if (strcmp(a, "--compare") == 0) {
+			if (i + 2 >= argc || !cli_parse_weights(argv[i + 1], &wa) ||
+			    !cli_parse_weights(argv[i + 2], &wb))
+				return cli_usage_error("recall",
+						       "--compare wants two weight sets, each five "
+						       "numbers 0..1: lexical,semantic,graph,"
+						       "source_trust,recency");
+			compare = true;
+			i += 2;
+		} else if (strcmp(a, "--scope") == 0 && v) {
 			p.scope = v;
 			i++;
 		} else if (strcmp(a, "--budget") == 0 && v) {
@@ -643,6 +805,11 @@ cli_verb_recall(struct cli_ctx *ctx, int argc, char **argv)
 	c = cli_client(ctx);
 	if (c == NULL)
 		return CLI_EXIT_FAIL;
+	if (compare) {
+		if (p.has_weights)
+			return cli_usage_error("recall", "--weights and --compare exclude each other");
+		return recall_compare(ctx, c, &p, &wa, &wb);
+	}
 	stg_arena_init(&arena);
 	stg_error_clear(&err);
 	if (stg_client_recall(c, &p, &arena, &r, &info, &err) != STG_OK) {
@@ -719,7 +886,7 @@ cli_verb_recall(struct cli_ctx *ctx, int argc, char **argv)
 		if (lag.has_lag)
 			printf(", checkpoint lags the head by %lld", lag.lag);
 		printf("; the upstream SDK check would %s\n", sdk.valid ? "pass" : "FAIL");
-		print_proof_checks(&lag);
+		cli_print_proof_checks(&lag, "    ");
 	}
 out:
 	stg_arena_done(&arena);

@@ -178,8 +178,8 @@ extract_proof(const char *text, size_t len, bool *absent, bool *bad)
 	return out;
 }
 
-static void
-print_proof_summary(const struct stg_chain_proof *p, const struct stg_proof_report *r)
+void
+cli_print_proof_summary(const struct stg_chain_proof *p, const struct stg_proof_report *r)
 {
 	const struct stg_checkpoint *cp;
 
@@ -214,6 +214,51 @@ print_proof_summary(const struct stg_chain_proof *p, const struct stg_proof_repo
 	printf("\n");
 }
 
+void
+cli_print_proof_checks(const struct stg_proof_report *r, const char *indent)
+{
+	size_t k;
+
+	for (k = 0; k < r->n_checks; k++) {
+		printf("%s[%s] %s", indent, r->checks[k].ok ? " ok " : "FAIL", r->checks[k].name);
+		if (r->checks[k].detail[0]) {
+			printf(": ");
+			cli_print_text(stdout, r->checks[k].detail, 0);
+		}
+		printf("\n");
+	}
+}
+
+cJSON *
+cli_proof_json(const struct stg_proof_report *rep, const struct stg_chain_proof *proof)
+{
+	cJSON *doc = cJSON_CreateObject(), *checks = cJSON_CreateArray();
+	size_t k;
+
+	cJSON_AddBoolToObject(doc, "valid", rep->valid);
+	cJSON_AddStringToObject(doc, "mode", stg_proof_mode_name(rep->mode));
+	cJSON_AddBoolToObject(doc, "require_checkpoint", rep->require_checkpoint);
+	for (k = 0; k < rep->n_checks; k++) {
+		cJSON *c = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(c, "name", rep->checks[k].name);
+		cJSON_AddBoolToObject(c, "ok", rep->checks[k].ok);
+		cJSON_AddStringToObject(c, "detail", rep->checks[k].detail);
+		cJSON_AddItemToArray(checks, c);
+	}
+	cJSON_AddItemToObject(doc, "checks", checks);
+	if (rep->has_lag)
+		cJSON_AddNumberToObject(doc, "checkpoint_lag", (double)rep->lag);
+	if (proof != NULL) {
+		cJSON_AddNumberToObject(doc, "checked_entries", (double)proof->checked_entries);
+		if (proof->head_hash)
+			cJSON_AddStringToObject(doc, "head_hash", proof->head_hash);
+		else
+			cJSON_AddNullToObject(doc, "head_hash");
+	}
+	return doc;
+}
+
 int
 cli_verb_verify_proof(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -225,7 +270,7 @@ cli_verb_verify_proof(struct cli_ctx *ctx, int argc, char **argv)
 	struct stg_arena arena;
 	struct stg_error err;
 	char *text, *ptext = NULL;
-	size_t len, k;
+	size_t len;
 	int i, rc;
 
 	for (i = 0; i < argc; i++) {
@@ -278,44 +323,14 @@ cli_verb_verify_proof(struct cli_ctx *ctx, int argc, char **argv)
 	stg_verify_chain_proof(proof, mode, require_cp, &rep);
 	rc = rep.valid ? CLI_EXIT_OK : CLI_EXIT_FAIL;
 	if (ctx->json) {
-		cJSON *doc = cJSON_CreateObject(), *checks = cJSON_CreateArray();
-
-		cJSON_AddBoolToObject(doc, "valid", rep.valid);
-		cJSON_AddStringToObject(doc, "mode", stg_proof_mode_name(mode));
-		cJSON_AddBoolToObject(doc, "require_checkpoint", require_cp);
-		for (k = 0; k < rep.n_checks; k++) {
-			cJSON *c = cJSON_CreateObject();
-
-			cJSON_AddStringToObject(c, "name", rep.checks[k].name);
-			cJSON_AddBoolToObject(c, "ok", rep.checks[k].ok);
-			cJSON_AddStringToObject(c, "detail", rep.checks[k].detail);
-			cJSON_AddItemToArray(checks, c);
-		}
-		cJSON_AddItemToObject(doc, "checks", checks);
-		if (rep.has_lag)
-			cJSON_AddNumberToObject(doc, "checkpoint_lag", (double)rep.lag);
-		if (proof != NULL) {
-			cJSON_AddNumberToObject(doc, "checked_entries", (double)proof->checked_entries);
-			if (proof->head_hash)
-				cJSON_AddStringToObject(doc, "head_hash", proof->head_hash);
-			else
-				cJSON_AddNullToObject(doc, "head_hash");
-		}
-		if (cli_emit_json(doc) != CLI_EXIT_OK)
+		if (cli_emit_json(cli_proof_json(&rep, proof)) != CLI_EXIT_OK)
 			rc = CLI_EXIT_FAIL;
 	} else {
 		printf("chain proof: %s (mode %s%s)\n", rep.valid ? "VALID" : "INVALID",
 		       stg_proof_mode_name(mode), require_cp ? ", checkpoint required" : "");
 		if (proof != NULL)
-			print_proof_summary(proof, &rep);
-		for (k = 0; k < rep.n_checks; k++) {
-			printf("  [%s] %s", rep.checks[k].ok ? " ok " : "FAIL", rep.checks[k].name);
-			if (rep.checks[k].detail[0]) {
-				printf(": ");
-				cli_print_text(stdout, rep.checks[k].detail, 0);
-			}
-			printf("\n");
-		}
+			cli_print_proof_summary(proof, &rep);
+		cli_print_proof_checks(&rep, "  ");
 	}
 out:
 	cJSON_free(ptext);

@@ -75,6 +75,12 @@ expect "recall --weights is sent and echoed in scores" 0 '"token_budget":500' --
 expect "recall bad weights is a usage error" 2 "five numbers" -- "$T" --url "$U" recall x --weights 1,2
 expect "recall invalid scope shows the node's 400" 1 "HTTP 400" -- "$T" --url "$U" recall x --scope universe
 
+expect "recall --compare: both rankings with moves" 0 " (up|down) [0-9]+" -- \
+	"$T" --url "$U" recall engineer --scope team --compare 0.35,0.35,0.15,0.1,0.05 1,0,0,0,0
+expect "recall --compare: agreement figures" 0 "overlap@10 [01]\.[0-9]{3}, rank-biased overlap \(p=0\.9\) [01]\.[0-9]{3}" -- \
+	"$T" --url "$U" recall engineer --scope team --compare 0.35,0.35,0.15,0.1,0.05 1,0,0,0,0
+expect "recall --compare of a weight set with itself agrees fully" 0 '"overlap_at_k":1,.*"rbo":1' -- \
+	"$T" --url "$U" --json recall engineer --scope team --compare 1,0,0,0,0 1,0,0,0,0
 expect "conflicts: unresolved queue with suggested winners" 0 "suggested winner: [ab]" -- \
 	"$T" --url "$U" conflicts --status unresolved
 expect "conflicts --json adds suggested_winner" 0 '"suggested_winner":' -- \
