@@ -18,6 +18,7 @@
 #include <cjson/cJSON.h>
 
 #include "responder.h"
+#include "testdata.h"
 
 struct rstep {
 	char method[16];
@@ -82,36 +83,12 @@ responder_fixture_path(const char *name, char *out, size_t cap)
 	return true;
 }
 
-static char *
-read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
-
-	if (f == NULL)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
-		buf = malloc((size_t)n + 1);
-		if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-			free(buf);
-			buf = NULL;
-		}
-		if (buf != NULL) {
-			buf[n] = '\0';
-			*len = (size_t)n;
-		}
-	}
-	fclose(f);
-	return buf;
-}
-
 /* Load body_raw, status and response headers from a fixture file. */
 static bool
 load_fixture(struct rstep *s, const char *path)
 {
 	size_t len = 0;
-	char *txt = read_file(path, &len);
+	char *txt = tst_read_file(path, &len);
 	cJSON *root, *raw, *st, *hdrs, *h;
 	size_t hcap = 1, hlen = 0;
 
@@ -178,7 +155,7 @@ responder_add(struct responder *r, const struct responder_step *in)
 		s.body = strdup(in->body);
 		s.body_len = strlen(in->body);
 	} else if (in->body_file != NULL) {
-		s.body = read_file(in->body_file, &s.body_len);
+		s.body = tst_read_file(in->body_file, &s.body_len);
 		if (s.body == NULL)
 			goto fail;
 	}

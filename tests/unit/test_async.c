@@ -16,6 +16,7 @@
 #include <cjson/cJSON.h>
 
 #include "../lib/responder.h"
+#include "../lib/testclient.h"
 #include "stigmem/async.h"
 #include "stigmem/client.h"
 #include "stigmem/stigmem.h"
@@ -44,33 +45,6 @@ struct seen {
 	enum stg_method method;
 };
 
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
-}
-
-static struct stg_client *
-make_client(const char *url, const char *key, long timeout_ms)
-{
-	struct stg_client_options o;
-	struct stg_error err;
-	struct stg_client *c;
-
-	stg_client_options_init(&o);
-	o.base_url = url;
-	o.api_key = key;
-	o.timeout_ms = timeout_ms;
-	o.connect_timeout_ms = 2000;
-	c = stg_client_new(&o, &err);
-	if (c == NULL)
-		fail_msg("stg_client_new: %s", err.detail);
-	return c;
-}
-
 static int
 setup(void **state)
 {
@@ -80,7 +54,7 @@ setup(void **state)
 	assert_non_null(f);
 	f->rsp = responder_start();
 	assert_non_null(f->rsp);
-	f->cl = make_client(responder_url(f->rsp), TEST_KEY, 5000);
+	f->cl = tst_client_new(responder_url(f->rsp), TEST_KEY, 5000, 0);
 	f->eng = stg_async_new(f->cl, &err);
 	assert_non_null(f->eng);
 	*state = f;
@@ -133,24 +107,12 @@ on_done(struct stg_async_result *res, void *ud)
 static void
 drive(struct stg_async *eng, int max_ms)
 {
-	double end = now_ms() + max_ms;
+	double end = tst_now_ms() + max_ms;
 
-	while (stg_async_pending(eng) > 0 && now_ms() < end) {
+	while (stg_async_pending(eng) > 0 && tst_now_ms() < end) {
 		assert_true(stg_async_wait(eng, NULL, 0, 50, NULL) >= 0);
 		assert_true(stg_async_perform(eng, NULL) >= 0);
 	}
-}
-
-static void
-add_fixture(struct responder *r, const char *name, int repeat)
-{
-	char path[1024];
-	struct responder_step s = {0};
-
-	assert_true(responder_fixture_path(name, path, sizeof path));
-	s.fixture = path;
-	s.repeat = repeat;
-	assert_true(responder_add(r, &s));
 }
 
 static void
@@ -161,7 +123,7 @@ test_single_request(void **state)
 	struct stg_error err;
 	uint64_t id;
 
-	add_fixture(f->rsp, "healthz.json", 1);
+	tst_add_fixture(f->rsp, "healthz.json", 1);
 	id = stg_async_submit(f->eng, stg_request_healthz(&err), on_done, &s, &err);
 	assert_true(id != 0);
 	assert_int_equal(stg_async_pending(f->eng), 1);
@@ -187,7 +149,7 @@ test_error_via_callback(void **state)
 	struct seen s = {0};
 	struct stg_error err;
 
-	add_fixture(f->rsp, "error-404-fact-not-found.json", 1);
+	tst_add_fixture(f->rsp, "error-404-fact-not-found.json", 1);
 	assert_true(stg_async_submit(f->eng, stg_request_get_fact("nope", NULL, &err), on_done, &s,
 				     &err) != 0);
 	drive(f->eng, 3000);
@@ -286,8 +248,8 @@ test_cancel_in_flight(void **state)
 	assert_true(responder_add(f->rsp, &st));
 	id_hang = stg_async_submit(f->eng, stg_request_me(&err), on_done, &hang, &err);
 	/* let the request reach the responder */
-	t0 = now_ms();
-	while (responder_count(f->rsp) < 1 && now_ms() - t0 < 3000) {
+	t0 = tst_now_ms();
+	while (responder_count(f->rsp) < 1 && tst_now_ms() - t0 < 3000) {
 		stg_async_wait(f->eng, NULL, 0, 20, NULL);
 		stg_async_perform(f->eng, NULL);
 	}
@@ -298,9 +260,9 @@ test_cancel_in_flight(void **state)
 	assert_int_equal(hang.calls, 0);             /* not inside cancel */
 	assert_int_equal(stg_async_timeout_ms(f->eng), 0); /* a callback is due */
 	/* the queued callback makes wait return at once */
-	t0 = now_ms();
+	t0 = tst_now_ms();
 	assert_int_equal(stg_async_wait(f->eng, NULL, 0, 2000, NULL), 0);
-	assert_true(now_ms() - t0 < 500);
+	assert_true(tst_now_ms() - t0 < 500);
 	assert_int_equal(stg_async_perform(f->eng, NULL), 1);
 	assert_int_equal(hang.calls, 1);
 	assert_int_equal(hang.id, id_hang);
@@ -310,7 +272,7 @@ test_cancel_in_flight(void **state)
 	assert_false(stg_async_cancel(f->eng, id_hang));
 	assert_false(stg_async_cancel(f->eng, 9999));
 	/* the engine keeps working */
-	add_fixture(f->rsp, "healthz.json", 1);
+	tst_add_fixture(f->rsp, "healthz.json", 1);
 	id_ok = stg_async_submit(f->eng, stg_request_healthz(&err), on_done, &ok, &err);
 	assert_true(id_ok > id_hang);
 	drive(f->eng, 3000);
@@ -322,12 +284,12 @@ static void
 test_timeout_async(void **state)
 {
 	struct fx *f = *state;
-	struct stg_client *c = make_client(responder_url(f->rsp), NULL, 250);
+	struct stg_client *c = tst_client_new(responder_url(f->rsp), NULL, 250, 0);
 	struct stg_async *eng = stg_async_new(c, NULL);
 	struct responder_step st = {0};
 	struct seen s = {0};
 	struct stg_error err;
-	double t0 = now_ms();
+	double t0 = tst_now_ms();
 
 	st.fault = RESPONDER_HANG;
 	assert_true(responder_add(f->rsp, &st));
@@ -336,7 +298,7 @@ test_timeout_async(void **state)
 	drive(eng, 5000);
 	assert_int_equal(s.calls, 1);
 	assert_int_equal(s.status, STG_ERR_TIMEOUT);
-	assert_true(now_ms() - t0 >= 240 && now_ms() - t0 < 3000);
+	assert_true(tst_now_ms() - t0 >= 240 && tst_now_ms() - t0 < 3000);
 	stg_async_free(eng);
 	stg_client_free(c);
 }
@@ -359,11 +321,11 @@ test_insecure_async(void **state)
 	c = stg_client_new(&o, &err);
 	assert_non_null(c);
 	eng = stg_async_new(c, &err);
-	t0 = now_ms();
+	t0 = tst_now_ms();
 	assert_true(stg_async_submit(eng, stg_request_me(&err), on_done, &s, &err) != 0);
 	assert_int_equal(s.calls, 0);
 	assert_int_equal(stg_async_perform(eng, NULL), 1);
-	assert_true(now_ms() - t0 < 100);
+	assert_true(tst_now_ms() - t0 < 100);
 	assert_int_equal(s.calls, 1);
 	assert_int_equal(s.status, STG_ERR_INSECURE);
 	assert_null(strstr(s.detail, TEST_KEY));
@@ -387,15 +349,15 @@ test_wait_extra_fds(void **state)
 	fds[1].fd = p[1];
 	fds[1].events = 0;
 	/* nothing ready: times out */
-	t0 = now_ms();
+	t0 = tst_now_ms();
 	assert_int_equal(stg_async_wait(f->eng, fds, 1, 100, NULL), 0);
-	assert_true(now_ms() - t0 >= 90);
+	assert_true(tst_now_ms() - t0 >= 90);
 	assert_int_equal(fds[0].revents, 0);
 	/* readable pipe: reported */
 	assert_int_equal(write(p[1], "k", 1), 1);
-	t0 = now_ms();
+	t0 = tst_now_ms();
 	assert_int_equal(stg_async_wait(f->eng, fds, 2, 5000, NULL), 1);
-	assert_true(now_ms() - t0 < 1000);
+	assert_true(tst_now_ms() - t0 < 1000);
 	assert_true(fds[0].revents & STG_POLLIN);
 	assert_int_equal(fds[1].revents, 0);
 	close(p[0]);
@@ -415,11 +377,11 @@ test_wakeup(void **state)
 {
 	struct fx *f = *state;
 	pthread_t th;
-	double t0 = now_ms(), dt;
+	double t0 = tst_now_ms(), dt;
 
 	assert_int_equal(pthread_create(&th, NULL, wake_later, f->eng), 0);
 	assert_int_equal(stg_async_wait(f->eng, NULL, 0, 5000, NULL), 0);
-	dt = now_ms() - t0;
+	dt = tst_now_ms() - t0;
 	pthread_join(th, NULL);
 	assert_true(dt >= 80 && dt < 2000);
 }
@@ -440,7 +402,7 @@ static void
 test_free_with_pending(void **state)
 {
 	struct fx *f = *state;
-	struct stg_client *c = make_client(responder_url(f->rsp), NULL, 5000);
+	struct stg_client *c = tst_client_new(responder_url(f->rsp), NULL, 5000, 0);
 	struct stg_async *eng = stg_async_new(c, NULL);
 	struct responder_step st = {0};
 	struct stg_error err;
@@ -500,7 +462,7 @@ test_submit_from_callback(void **state)
 	struct fx *f = *state;
 	struct chain c = {f->eng, 0, STG_ERR_USAGE};
 
-	add_fixture(f->rsp, "healthz.json", 2);
+	tst_add_fixture(f->rsp, "healthz.json", 2);
 	assert_true(stg_async_submit(f->eng, stg_request_healthz(NULL), on_chain, &c, NULL) != 0);
 	drive(f->eng, 3000);
 	assert_int_equal(c.step, 2);

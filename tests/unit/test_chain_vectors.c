@@ -20,66 +20,12 @@
 #include "stigmem/codec.h"
 #include "stigmem/verify.h"
 
-static char *
-read_shared(const char *rel)
-{
-	const char *dir = getenv("STG_SHARED_DIR");
-	char path[1024];
-	FILE *f;
-	long n;
-	char *s;
-
-	if (dir == NULL || dir[0] == '\0')
-		fail_msg("STG_SHARED_DIR is not set");
-	snprintf(path, sizeof path, "%s/%s", dir, rel);
-	f = fopen(path, "rb");
-	if (f == NULL)
-		fail_msg("cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	s = malloc((size_t)n + 1);
-	assert_non_null(s);
-	assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
-	s[n] = '\0';
-	fclose(f);
-	return s;
-}
-
-static cJSON *
-load_json(const char *rel)
-{
-	char *s = read_shared(rel);
-	cJSON *j = cJSON_Parse(s);
-
-	free(s);
-	if (j == NULL)
-		fail_msg("%s is not JSON", rel);
-	return j;
-}
-
-static const char *
-jstr(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static double
-jnum(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	if (!cJSON_IsNumber(v))
-		fail_msg("member %s is not a number", k);
-	return v->valuedouble;
-}
+#include "../lib/testdata.h"
 
 static int
 state_setup(void **state)
 {
-	*state = load_json("fixtures/vectors/chain-vectors.json");
+	*state = tst_load_json("fixtures/vectors/chain-vectors.json");
 	return 0;
 }
 
@@ -113,24 +59,24 @@ chain_in_build(const cJSON *chain, struct chain_in *ci)
 		struct stg_chain_entry *en = &ci->entries[i];
 		struct stg_chain_fact_row *r = &ci->rows[i];
 
-		en->chain_seq = (long long)jnum(e, "chain_seq");
-		en->created_at = jstr(e, "created_at");
-		en->event_hash = jstr(e, "event_hash");
-		en->previous_hash = jstr(e, "previous_hash");
-		en->chain_hash = jstr(e, "chain_hash");
-		en->fact_id = jstr(fr, "id");
-		en->tenant_id = jstr(chain, "tenant_id");
-		r->id = jstr(fr, "id");
-		r->tenant_id = jstr(fr, "tenant_id");
-		r->entity = jstr(fr, "entity");
-		r->relation = jstr(fr, "relation");
-		r->value_type = jstr(fr, "value_type");
-		r->value_v = jstr(fr, "value_v");
+		en->chain_seq = (long long)tst_jnum(e, "chain_seq");
+		en->created_at = tst_str(e, "created_at");
+		en->event_hash = tst_str(e, "event_hash");
+		en->previous_hash = tst_str(e, "previous_hash");
+		en->chain_hash = tst_str(e, "chain_hash");
+		en->fact_id = tst_str(fr, "id");
+		en->tenant_id = tst_str(chain, "tenant_id");
+		r->id = tst_str(fr, "id");
+		r->tenant_id = tst_str(fr, "tenant_id");
+		r->entity = tst_str(fr, "entity");
+		r->relation = tst_str(fr, "relation");
+		r->value_type = tst_str(fr, "value_type");
+		r->value_v = tst_str(fr, "value_v");
 		r->value_v_len = (size_t)-1;
-		r->source = jstr(fr, "source");
-		r->confidence = jnum(fr, "confidence");
-		r->scope = jstr(fr, "scope");
-		r->cid = jstr(fr, "cid");
+		r->source = tst_str(fr, "source");
+		r->confidence = tst_jnum(fr, "confidence");
+		r->scope = tst_str(fr, "scope");
+		r->cid = tst_str(fr, "cid");
 		en->fact = r;
 		i++;
 	}
@@ -160,42 +106,42 @@ test_entry_hashes(void **state)
 			struct stg_chain_link ln;
 			char h[STG_HASH_MAX];
 
-			ev.cid = jstr(fr, "cid");
-			ev.confidence = jnum(fr, "confidence");
-			ev.entity = jstr(fr, "entity");
-			ev.fact_id = jstr(fr, "id");
-			ev.relation = jstr(fr, "relation");
-			ev.scope = jstr(fr, "scope");
-			ev.source = jstr(fr, "source");
-			ev.tenant_id = jstr(fr, "tenant_id");
-			ev.value_type = jstr(fr, "value_type");
-			ev.value_v = jstr(fr, "value_v");
+			ev.cid = tst_str(fr, "cid");
+			ev.confidence = tst_jnum(fr, "confidence");
+			ev.entity = tst_str(fr, "entity");
+			ev.fact_id = tst_str(fr, "id");
+			ev.relation = tst_str(fr, "relation");
+			ev.scope = tst_str(fr, "scope");
+			ev.source = tst_str(fr, "source");
+			ev.tenant_id = tst_str(fr, "tenant_id");
+			ev.value_type = tst_str(fr, "value_type");
+			ev.value_v = tst_str(fr, "value_v");
 			ev.value_v_len = (size_t)-1;
 			stg_buf_reset(&b);
 			assert_true(stg_chain_event_canonical(&ev, &b));
-			if (strcmp(b.data, jstr(e, "event_canonical")) != 0)
-				fail_msg("%s #%d event:\n got %s\nwant %s", jstr(c, "name"),
-					 (int)jnum(e, "chain_seq"), b.data, jstr(e, "event_canonical"));
+			if (strcmp(b.data, tst_str(e, "event_canonical")) != 0)
+				fail_msg("%s #%d event:\n got %s\nwant %s", tst_str(c, "name"),
+					 (int)tst_jnum(e, "chain_seq"), b.data, tst_str(e, "event_canonical"));
 			assert_true(stg_chain_event_hash(&ev, h));
-			assert_string_equal(h, jstr(e, "event_hash"));
+			assert_string_equal(h, tst_str(e, "event_hash"));
 
-			ln.chain_seq = (long long)jnum(e, "chain_seq");
-			ln.created_at = jstr(e, "created_at");
-			ln.event_hash = jstr(e, "event_hash");
-			ln.fact_id = jstr(fr, "id");
-			ln.previous_hash = jstr(e, "previous_hash");
-			ln.tenant_id = jstr(c, "tenant_id");
+			ln.chain_seq = (long long)tst_jnum(e, "chain_seq");
+			ln.created_at = tst_str(e, "created_at");
+			ln.event_hash = tst_str(e, "event_hash");
+			ln.fact_id = tst_str(fr, "id");
+			ln.previous_hash = tst_str(e, "previous_hash");
+			ln.tenant_id = tst_str(c, "tenant_id");
 			stg_buf_reset(&b);
 			assert_true(stg_chain_link_canonical(&ln, &b));
 			assert_true(stg_chain_link_hash(&ln, h));
-			if (strcmp(b.data, jstr(e, "link_canonical")) == 0) {
-				assert_string_equal(h, jstr(e, "chain_hash"));
+			if (strcmp(b.data, tst_str(e, "link_canonical")) == 0) {
+				assert_string_equal(h, tst_str(e, "chain_hash"));
 			} else {
 				/* a tampered entry: the node must have reported this very link */
 				n_link_differs++;
-				assert_string_not_equal(h, jstr(e, "chain_hash"));
-				assert_string_equal(jstr(exp, "mismatch_reason"), "chain_hash_mismatch");
-				assert_int_equal((int)jnum(exp, "chain_seq"), (int)jnum(e, "chain_seq"));
+				assert_string_not_equal(h, tst_str(e, "chain_hash"));
+				assert_string_equal(tst_str(exp, "mismatch_reason"), "chain_hash_mismatch");
+				assert_int_equal((int)tst_jnum(exp, "chain_seq"), (int)tst_jnum(e, "chain_seq"));
 			}
 			n_entries++;
 		}
@@ -213,7 +159,7 @@ test_expected_verification(void **state)
 
 	cJSON_ArrayForEach(c, chains) {
 		const cJSON *exp = cJSON_GetObjectItemCaseSensitive(c, "expected_verification");
-		const char *name = jstr(c, "name");
+		const char *name = tst_str(c, "name");
 		struct chain_in ci;
 		struct stg_chain_verification res;
 		bool valid;
@@ -222,7 +168,7 @@ test_expected_verification(void **state)
 		chain_in_build(c, &ci);
 		if (strcmp(name, "tamper-fact-missing") == 0) {
 			/* notes: "the facts row of entry 2 is absent" */
-			assert_non_null(strstr(jstr(c, "notes"), "entry 2"));
+			assert_non_null(strstr(tst_str(c, "notes"), "entry 2"));
 			for (i = 0; i < ci.n; i++)
 				if (ci.entries[i].chain_seq == 2)
 					ci.entries[i].fact = NULL;
@@ -231,20 +177,20 @@ test_expected_verification(void **state)
 		assert_int_equal(valid, res.valid);
 		if (res.valid != cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(exp, "valid")))
 			fail_msg("%s: valid=%d", name, res.valid);
-		assert_int_equal(res.checked_entries, (long long)jnum(exp, "checked_entries"));
+		assert_int_equal(res.checked_entries, (long long)tst_jnum(exp, "checked_entries"));
 		if (res.valid) {
 			assert_int_equal(res.mismatch, STG_CHAIN_OK);
 			assert_null(stg_chain_mismatch_name(res.mismatch));
 			assert_null(res.fact_id);
 			assert_false(res.has_chain_seq);
-			assert_string_equal(res.head_hash, jstr(c, "head_hash"));
+			assert_string_equal(res.head_hash, tst_str(c, "head_hash"));
 		} else {
 			n_invalid++;
 			assert_string_equal(stg_chain_mismatch_name(res.mismatch),
-					    jstr(exp, "mismatch_reason"));
-			assert_string_equal(res.fact_id, jstr(exp, "fact_id"));
+					    tst_str(exp, "mismatch_reason"));
+			assert_string_equal(res.fact_id, tst_str(exp, "fact_id"));
 			assert_true(res.has_chain_seq);
-			assert_int_equal(res.chain_seq, (long long)jnum(exp, "chain_seq"));
+			assert_int_equal(res.chain_seq, (long long)tst_jnum(exp, "chain_seq"));
 		}
 		chain_in_free(&ci);
 		n_chains++;
@@ -264,7 +210,7 @@ test_own_tampering(void **state)
 	const cJSON *base = NULL;
 
 	cJSON_ArrayForEach(c, chains)
-		if (strcmp(jstr(c, "name"), "tamper-base-untouched") == 0)
+		if (strcmp(tst_str(c, "name"), "tamper-base-untouched") == 0)
 			base = c;
 	assert_non_null(base);
 
@@ -343,44 +289,44 @@ test_checkpoints(void **state)
 
 		/* payload from its fields */
 		stg_buf_reset(&b);
-		assert_true(stg_checkpoint_payload_canonical(jstr(p, "chain_hash"),
-							     (long long)jnum(p, "covered_chain_seq"),
-							     jstr(p, "created_at"), jstr(p, "tenant_id"), &b));
-		assert_string_equal(b.data, jstr(k, "payload_canonical"));
-		assert_string_equal(jstr(p, "kind"), "stigmem.fact_chain_checkpoint");
-		assert_int_equal((int)jnum(p, "version"), 1);
+		assert_true(stg_checkpoint_payload_canonical(tst_str(p, "chain_hash"),
+							     (long long)tst_jnum(p, "covered_chain_seq"),
+							     tst_str(p, "created_at"), tst_str(p, "tenant_id"), &b));
+		assert_string_equal(b.data, tst_str(k, "payload_canonical"));
+		assert_string_equal(tst_str(p, "kind"), "stigmem.fact_chain_checkpoint");
+		assert_int_equal((int)tst_jnum(p, "version"), 1);
 		/* payload from the text the node stored, and from the log line */
 		stg_buf_reset(&b);
-		assert_true(stg_json_canonicalize(jstr(k, "stored_payload_text"),
-						  strlen(jstr(k, "stored_payload_text")), &b));
-		assert_string_equal(b.data, jstr(k, "payload_canonical"));
+		assert_true(stg_json_canonicalize(tst_str(k, "stored_payload_text"),
+						  strlen(tst_str(k, "stored_payload_text")), &b));
+		assert_string_equal(b.data, tst_str(k, "payload_canonical"));
 		txt = cJSON_Print(cJSON_GetObjectItemCaseSensitive(line, "payload"));
 		stg_buf_reset(&b);
 		assert_true(stg_json_canonicalize(txt, strlen(txt), &b));
-		assert_string_equal(b.data, jstr(k, "payload_canonical"));
+		assert_string_equal(b.data, tst_str(k, "payload_canonical"));
 		free(txt);
 
-		assert_true(stg_checkpoint_leaf_hash(jstr(p, "chain_hash"),
-						     (long long)jnum(p, "covered_chain_seq"),
-						     jstr(p, "created_at"), jstr(p, "tenant_id"), leaf));
-		assert_string_equal(leaf, jstr(k, "leaf_hash"));
-		assert_string_equal(leaf, jstr(line, "leaf_hash"));
+		assert_true(stg_checkpoint_leaf_hash(tst_str(p, "chain_hash"),
+						     (long long)tst_jnum(p, "covered_chain_seq"),
+						     tst_str(p, "created_at"), tst_str(p, "tenant_id"), leaf));
+		assert_string_equal(leaf, tst_str(k, "leaf_hash"));
+		assert_string_equal(leaf, tst_str(line, "leaf_hash"));
 		/* the log: the first line links to 64 zeros, a line right after
 		 * another links to its chain_hash (other log users own the gaps) */
-		if (jnum(k, "tl_index") == 0)
-			assert_string_equal(jstr(k, "prev_hash"),
+		if (tst_jnum(k, "tl_index") == 0)
+			assert_string_equal(tst_str(k, "prev_hash"),
 				"0000000000000000000000000000000000000000000000000000000000000000");
-		else if (prev_tl != NULL && jnum(k, "tl_index") == prev_index + 1)
-			assert_string_equal(jstr(k, "prev_hash"), prev_tl);
-		assert_true(jnum(k, "tl_index") > prev_index);
-		prev_index = jnum(k, "tl_index");
-		stg_tl_chain_hash(jstr(k, "prev_hash"), leaf, tl);
-		assert_string_equal(tl, jstr(k, "tl_chain_hash"));
-		assert_string_equal(tl, jstr(line, "chain_hash"));
+		else if (prev_tl != NULL && tst_jnum(k, "tl_index") == prev_index + 1)
+			assert_string_equal(tst_str(k, "prev_hash"), prev_tl);
+		assert_true(tst_jnum(k, "tl_index") > prev_index);
+		prev_index = tst_jnum(k, "tl_index");
+		stg_tl_chain_hash(tst_str(k, "prev_hash"), leaf, tl);
+		assert_string_equal(tl, tst_str(k, "tl_chain_hash"));
+		assert_string_equal(tl, tst_str(line, "chain_hash"));
 		b.len = 0;
-		assert_true(stg_buf_puts(&b, jstr(k, "prev_hash")) && stg_buf_puts(&b, leaf));
-		assert_string_equal(b.data, jstr(k, "tl_chain_input"));
-		prev_tl = jstr(k, "tl_chain_hash");
+		assert_true(stg_buf_puts(&b, tst_str(k, "prev_hash")) && stg_buf_puts(&b, leaf));
+		assert_string_equal(b.data, tst_str(k, "tl_chain_input"));
+		prev_tl = tst_str(k, "tl_chain_hash");
 
 		/* the checkpoint object as a proof carries it */
 		txt = cJSON_PrintUnformatted(cpj);

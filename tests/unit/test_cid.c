@@ -17,53 +17,7 @@
 #include "stigmem/model.h"
 #include "stigmem/verify.h"
 
-/* ---- fixture helpers --------------------------------------------------- */
-
-static char *
-read_shared(const char *rel)
-{
-	const char *dir = getenv("STG_SHARED_DIR");
-	char path[1024];
-	FILE *f;
-	long n;
-	char *s;
-
-	if (dir == NULL || dir[0] == '\0')
-		fail_msg("STG_SHARED_DIR is not set");
-	snprintf(path, sizeof path, "%s/%s", dir, rel);
-	f = fopen(path, "rb");
-	if (f == NULL)
-		fail_msg("cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	s = malloc((size_t)n + 1);
-	assert_non_null(s);
-	assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
-	s[n] = '\0';
-	fclose(f);
-	return s;
-}
-
-static cJSON *
-load_json(const char *rel)
-{
-	char *s = read_shared(rel);
-	cJSON *j = cJSON_Parse(s);
-
-	free(s);
-	if (j == NULL)
-		fail_msg("%s is not JSON", rel);
-	return j;
-}
-
-static const char *
-jstr(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
+#include "../lib/testdata.h"
 
 /* A struct stg_fact from the vector's "fact" object (strings borrowed). */
 static void
@@ -73,14 +27,14 @@ fact_from_json(const cJSON *j, struct stg_fact *f)
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(val, "v");
 
 	memset(f, 0, sizeof *f);
-	f->id = jstr(j, "id");
-	f->entity = jstr(j, "entity");
-	f->relation = jstr(j, "relation");
-	f->source = jstr(j, "source");
-	f->scope = jstr(j, "scope");
-	f->timestamp = jstr(j, "timestamp");
+	f->id = tst_str(j, "id");
+	f->entity = tst_str(j, "entity");
+	f->relation = tst_str(j, "relation");
+	f->source = tst_str(j, "source");
+	f->scope = tst_str(j, "scope");
+	f->timestamp = tst_str(j, "timestamp");
 	f->confidence = cJSON_GetObjectItemCaseSensitive(j, "confidence")->valuedouble;
-	f->value.type_name = jstr(val, "type");
+	f->value.type_name = tst_str(val, "type");
 	f->value.type = stg_value_type_parse(f->value.type_name);
 	f->value.is_null = v == NULL || cJSON_IsNull(v);
 	if (cJSON_IsString(v)) {
@@ -549,7 +503,7 @@ is_integer_literal(const char *s)
 static void
 test_cid_vectors(void **state)
 {
-	cJSON *root = load_json("fixtures/vectors/cid-vectors.json");
+	cJSON *root = tst_load_json("fixtures/vectors/cid-vectors.json");
 	const cJSON *vecs = cJSON_GetObjectItemCaseSensitive(root, "vectors"), *v;
 	struct stg_buf b;
 	int n = 0, n_sdk = 0, n_node = 0, n_int = 0, n_mis = 0, n_ascii = 0;
@@ -559,11 +513,11 @@ test_cid_vectors(void **state)
 	assert_int_equal(cJSON_GetArraySize(vecs),
 			 cJSON_GetObjectItemCaseSensitive(root, "count")->valueint);
 	cJSON_ArrayForEach(v, vecs) {
-		const char *name = jstr(v, "name");
+		const char *name = tst_str(v, "name");
 		const cJSON *fj = cJSON_GetObjectItemCaseSensitive(v, "fact");
 		const cJSON *node = cJSON_GetObjectItemCaseSensitive(v, "node");
 		const cJSON *agree = cJSON_GetObjectItemCaseSensitive(v, "agree");
-		const char *canonical = jstr(v, "canonical"), *cid = jstr(v, "cid");
+		const char *canonical = tst_str(v, "canonical"), *cid = tst_str(v, "cid");
 		struct stg_fact f;
 		struct stg_cid_input in;
 		struct stg_fact_cid_check chk;
@@ -572,7 +526,7 @@ test_cid_vectors(void **state)
 		n++;
 		if (fj == NULL) {
 			/* lone-surrogate case: only ASCII JSON text; must not crash */
-			const char *txt = jstr(v, "fact_json_ascii");
+			const char *txt = tst_str(v, "fact_json_ascii");
 			cJSON *parsed;
 
 			assert_non_null(txt);
@@ -601,20 +555,20 @@ test_cid_vectors(void **state)
 			n_sdk++;
 		}
 		/* the node side: same fields, the stored value_v text */
-		if (node != NULL && jstr(node, "value_v") != NULL && jstr(node, "cid") != NULL) {
-			in.value_v = jstr(node, "value_v");
+		if (node != NULL && tst_str(node, "value_v") != NULL && tst_str(node, "cid") != NULL) {
+			in.value_v = tst_str(node, "value_v");
 			in.value_v_len = strlen(in.value_v);
 			stg_buf_reset(&b);
 			assert_true(stg_cid_canonical(&in, &b));
-			if (strcmp(b.data, jstr(node, "canonical")) != 0)
+			if (strcmp(b.data, tst_str(node, "canonical")) != 0)
 				fail_msg("%s node canonical:\n got %s\nwant %s", name, b.data,
-					 jstr(node, "canonical"));
+					 tst_str(node, "canonical"));
 			assert_true(stg_cid_compute(&in, got));
-			assert_string_equal(got, jstr(node, "cid"));
+			assert_string_equal(got, tst_str(node, "cid"));
 			n_node++;
 
 			/* the verdict on the fact as a node returns it (stored cid = node.cid) */
-			f.cid = jstr(node, "cid");
+			f.cid = tst_str(node, "cid");
 			assert_true(stg_verify_fact_cid(&f, &chk));
 			if (cJSON_IsTrue(agree)) {
 				if (chk.verdict != STG_CID_VERIFIED)
@@ -636,7 +590,7 @@ test_cid_vectors(void **state)
 			f.cid = NULL;
 			assert_true(stg_verify_fact_cid(&f, &chk));
 			assert_int_equal(chk.verdict, STG_CID_NO_CID);
-			f.cid = jstr(node, "cid");
+			f.cid = tst_str(node, "cid");
 			f.sanitizer_redacted = true;
 			assert_true(stg_verify_fact_cid(&f, &chk));
 			assert_int_equal(chk.verdict, STG_CID_UNVERIFIABLE_REDACTED);

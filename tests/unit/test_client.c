@@ -19,6 +19,8 @@
 #include <cjson/cJSON.h>
 
 #include "../lib/responder.h"
+#include "../lib/testclient.h"
+#include "../lib/testdata.h"
 #include "node/lite.h"
 #include "stigmem/client.h"
 #include "stigmem/codec.h"
@@ -32,34 +34,6 @@ struct fx {
 	struct stg_arena arena;
 };
 
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
-}
-
-static struct stg_client *
-make_client(const char *url, const char *key, long timeout_ms, size_t cap)
-{
-	struct stg_client_options o;
-	struct stg_error err;
-	struct stg_client *c;
-
-	stg_client_options_init(&o);
-	o.base_url = url;
-	o.api_key = key;
-	o.timeout_ms = timeout_ms;
-	o.connect_timeout_ms = 2000;
-	o.max_response_bytes = cap;
-	c = stg_client_new(&o, &err);
-	if (c == NULL)
-		fail_msg("stg_client_new: %s", err.detail);
-	return c;
-}
-
 static int
 setup(void **state)
 {
@@ -68,7 +42,7 @@ setup(void **state)
 	assert_non_null(f);
 	f->rsp = responder_start();
 	assert_non_null(f->rsp);
-	f->cl = make_client(responder_url(f->rsp), TEST_KEY, 5000, 0);
+	f->cl = tst_client_new(responder_url(f->rsp), TEST_KEY, 5000, 0);
 	stg_arena_init(&f->arena);
 	*state = f;
 	return 0;
@@ -91,40 +65,11 @@ teardown(void **state)
 static cJSON *
 fixture_body(const char *name)
 {
-	char path[1024];
-	FILE *fp;
-	char *txt;
-	long n;
-	cJSON *root, *body;
+	cJSON *root = tst_fixture(name);
+	cJSON *body = cJSON_DetachItemFromObjectCaseSensitive(root, "body");
 
-	assert_true(responder_fixture_path(name, path, sizeof path));
-	fp = fopen(path, "rb");
-	assert_non_null(fp);
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	fseek(fp, 0, SEEK_SET);
-	txt = malloc((size_t)n + 1);
-	assert_non_null(txt);
-	assert_int_equal(fread(txt, 1, (size_t)n, fp), (size_t)n);
-	txt[n] = '\0';
-	fclose(fp);
-	root = cJSON_Parse(txt);
-	free(txt);
-	assert_non_null(root);
-	body = cJSON_DetachItemFromObjectCaseSensitive(root, "body");
 	cJSON_Delete(root);
 	return body;
-}
-
-static void
-add_fixture(struct responder *r, const char *name)
-{
-	char path[1024];
-	struct responder_step s = {0};
-
-	assert_true(responder_fixture_path(name, path, sizeof path));
-	s.fixture = path;
-	assert_true(responder_add(r, &s));
 }
 
 static void
@@ -170,7 +115,7 @@ test_error_classes(void **state)
 	size_t i;
 
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
-		add_fixture(f->rsp, cases[i].fixture);
+		tst_add_fixture(f->rsp, cases[i].fixture, 1);
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct stg_error err;
 		struct stg_call_info info;
@@ -236,7 +181,7 @@ test_get_fact_decodes(void **state)
 	const struct responder_request *rq;
 	char hv[256];
 
-	add_fixture(f->rsp, "fact-get.json");
+	tst_add_fixture(f->rsp, "fact-get.json", 1);
 	assert_int_equal(stg_client_get_fact(f->cl, "481506c5-4d0a-46ef-a928-c6bf9c34685b", "sess-1",
 					     &f->arena, &fact, &info, &err),
 			 STG_OK);
@@ -278,7 +223,7 @@ test_total_count_header(void **state)
 	struct stg_query_params q = {0};
 	cJSON *want = fixture_body("facts-limit3-page1.json");
 
-	add_fixture(f->rsp, "facts-limit3-page1.json");
+	tst_add_fixture(f->rsp, "facts-limit3-page1.json", 1);
 	q.include_contradicted = STG_OPT_TRUE;
 	q.include_expired = STG_OPT_TRUE;
 	q.limit = 3;
@@ -307,9 +252,9 @@ test_small_routes(void **state)
 	struct stg_call_info info;
 	cJSON *body;
 
-	add_fixture(f->rsp, "wellknown.json");
-	add_fixture(f->rsp, "healthz.json");
-	add_fixture(f->rsp, "subscription-create-scope.json");
+	tst_add_fixture(f->rsp, "wellknown.json", 1);
+	tst_add_fixture(f->rsp, "healthz.json", 1);
+	tst_add_fixture(f->rsp, "subscription-create-scope.json", 1);
 	add_body(f->rsp, 204, NULL, NULL);
 	assert_int_equal(stg_client_node_info(f->cl, &f->arena, &ni, NULL, &err), STG_OK);
 	assert_string_equal(ni->node_id, "stigmem:node:55cd7245-111d-48ec-ae73-e8feca90e1d3");
@@ -381,8 +326,8 @@ test_raw_request_and_flags(void **state)
 
 	add_body(f->rsp, 200, NULL,
 		 "{\"status\":\"ok\",\"memory_garden_acl_filtering\":\"disabled\"}");
-	add_fixture(f->rsp, "fact-get.json");
-	add_fixture(f->rsp, "fact-get.json");
+	tst_add_fixture(f->rsp, "fact-get.json", 1);
+	tst_add_fixture(f->rsp, "fact-get.json", 1);
 	/* any route, no decoding: raw body only */
 	r = stg_request_raw(STG_METHOD_GET, "/v1/doctor", NULL, STG_KIND_NONE, &err);
 	assert_non_null(r);
@@ -576,7 +521,7 @@ test_assert_body(void **state)
 	cJSON *b, *v, *want;
 	char hv[64];
 
-	add_fixture(f->rsp, "post-fact-string.json");
+	tst_add_fixture(f->rsp, "post-fact-string.json", 1);
 	p.entity = "stigmem://acme.example/user/alice";
 	p.relation = "memory:name";
 	p.value.type = STG_VT_TEXT;
@@ -719,7 +664,7 @@ test_recall_request(void **state)
 	cJSON *b, *w;
 	char hv[64];
 
-	add_fixture(f->rsp, "recall-verify-full-empty-chain.json");
+	tst_add_fixture(f->rsp, "recall-verify-full-empty-chain.json", 1);
 	p.query = "who is alice?";
 	p.scope = "team";
 	p.token_budget = 2000;
@@ -777,7 +722,7 @@ test_resolve_body(void **state)
 	struct stg_value nv = {0};
 	cJSON *b, *want;
 
-	add_fixture(f->rsp, "conflict-resolve-new-value.json");
+	tst_add_fixture(f->rsp, "conflict-resolve-new-value.json", 1);
 	nv.type = STG_VT_STRING;
 	nv.str = "at-risk";
 	p.conflict_id = "stigmem:conflict:9827d813-87c1-4723-866a-93722a6f0452";
@@ -808,7 +753,7 @@ static void
 test_timeout(void **state)
 {
 	struct fx *f = *state;
-	struct stg_client *c = make_client(responder_url(f->rsp), TEST_KEY, 300, 0);
+	struct stg_client *c = tst_client_new(responder_url(f->rsp), TEST_KEY, 300, 0);
 	struct responder_step s = {0};
 	struct stg_error err;
 	struct stg_call_info info;
@@ -816,9 +761,9 @@ test_timeout(void **state)
 
 	s.fault = RESPONDER_HANG;
 	assert_true(responder_add(f->rsp, &s));
-	t0 = now_ms();
+	t0 = tst_now_ms();
 	assert_int_equal(stg_client_healthz(c, &f->arena, NULL, &info, &err), STG_ERR_TIMEOUT);
-	assert_true(now_ms() - t0 < 3000);
+	assert_true(tst_now_ms() - t0 < 3000);
 	assert_true(info.latency_ms >= 250);
 	assert_int_equal(err.http_status, 0);
 	assert_null(strstr(err.detail, TEST_KEY));
@@ -861,7 +806,7 @@ test_connect_refused(void **state)
 	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
 	close(fd);
 	snprintf(url, sizeof url, "http://127.0.0.1:%d", ntohs(sa.sin_port));
-	c = make_client(url, TEST_KEY, 2000, 0);
+	c = tst_client_new(url, TEST_KEY, 2000, 0);
 	assert_int_equal(stg_client_healthz(c, &f->arena, NULL, NULL, &err), STG_ERR_CONNECT);
 	assert_int_equal(err.http_status, 0);
 	assert_null(strstr(err.detail, TEST_KEY));
@@ -909,7 +854,7 @@ static void
 test_body_cap(void **state)
 {
 	struct fx *f = *state;
-	struct stg_client *c = make_client(responder_url(f->rsp), NULL, 5000, 64 * 1024);
+	struct stg_client *c = tst_client_new(responder_url(f->rsp), NULL, 5000, 64 * 1024);
 	struct responder_step s = {0};
 	struct stg_error err;
 	struct stg_call_info info;
@@ -959,8 +904,8 @@ static void
 test_key_header_presence(void **state)
 {
 	struct fx *f = *state;
-	struct stg_client *nokey = make_client(responder_url(f->rsp), NULL, 5000, 0);
-	struct stg_client *empty = make_client(responder_url(f->rsp), "", 5000, 0);
+	struct stg_client *nokey = tst_client_new(responder_url(f->rsp), NULL, 5000, 0);
+	struct stg_client *empty = tst_client_new(responder_url(f->rsp), "", 5000, 0);
 	struct stg_error err;
 	char hv[128];
 
@@ -1027,9 +972,9 @@ test_insecure_key_refused(void **state)
 	assert_non_null(c);
 	assert_true(stg_client_key_refused(c));
 	assert_false(stg_client_is_loopback(c));
-	t0 = now_ms();
+	t0 = tst_now_ms();
 	assert_int_equal(stg_client_healthz(c, &f->arena, NULL, &info, &err), STG_ERR_INSECURE);
-	assert_true(now_ms() - t0 < 100);
+	assert_true(tst_now_ms() - t0 < 100);
 	assert_int_equal(info.http_status, 0);
 	assert_null(strstr(err.detail, TEST_KEY));
 	usleep(50 * 1000);
@@ -1176,8 +1121,8 @@ test_against_lite(void **state)
 	if (node == NULL)
 		fail_msg("lite_node_start: %s", emsg);
 	snprintf(url, sizeof url, "http://127.0.0.1:%d", lite_node_port(node));
-	c = make_client(url, TEST_KEY, 10000, 0);
-	anon = make_client(url, NULL, 10000, 0);
+	c = tst_client_new(url, TEST_KEY, 10000, 0);
+	anon = tst_client_new(url, NULL, 10000, 0);
 	stg_arena_init(&a);
 
 	assert_int_equal(stg_client_node_info(anon, &a, &ni, NULL, &err), STG_OK);

@@ -16,6 +16,8 @@
 #include "stigmem/buf.h"
 #include "stigmem/cid.h"
 
+#include "../lib/testdata.h"
+
 /* ---- a recording sink ------------------------------------------------- */
 
 struct rec_fact {
@@ -239,14 +241,6 @@ check_body(const char *body)
 	return j;
 }
 
-static const char *
-jstr(const cJSON *o, const char *k)
-{
-	const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	return cJSON_IsString(it) ? it->valuestring : NULL;
-}
-
 /* Simple linear-probe string table for the independent counts. */
 struct tab {
 	char **k;
@@ -254,8 +248,9 @@ struct tab {
 	size_t cap;
 };
 
-static size_t *
-tab_get(struct tab *t, const char *key, bool *created)
+/* Slot of key in t: where it is, or the empty slot where it would go. */
+static size_t
+tab_slot(const struct tab *t, const char *key)
 {
 	uint64_t h = 1469598103934665603ULL;
 	const char *p;
@@ -266,12 +261,19 @@ tab_get(struct tab *t, const char *key, bool *created)
 		h *= 1099511628211ULL;
 	}
 	j = (size_t)(h % t->cap);
-	while (t->k[j]) {
-		if (strcmp(t->k[j], key) == 0) {
-			*created = false;
-			return &t->v[j];
-		}
+	while (t->k[j] && strcmp(t->k[j], key) != 0)
 		j = (j + 1) % t->cap;
+	return j;
+}
+
+static size_t *
+tab_get(struct tab *t, const char *key, bool *created)
+{
+	size_t j = tab_slot(t, key);
+
+	if (t->k[j]) {
+		*created = false;
+		return &t->v[j];
 	}
 	t->k[j] = strdup(key);
 	t->v[j] = 0;
@@ -282,21 +284,7 @@ tab_get(struct tab *t, const char *key, bool *created)
 static bool
 tab_has(const struct tab *t, const char *key)
 {
-	uint64_t h = 1469598103934665603ULL;
-	const char *p;
-	size_t j;
-
-	for (p = key; *p; p++) {
-		h ^= (unsigned char)*p;
-		h *= 1099511628211ULL;
-	}
-	j = (size_t)(h % t->cap);
-	while (t->k[j]) {
-		if (strcmp(t->k[j], key) == 0)
-			return true;
-		j = (j + 1) % t->cap;
-	}
-	return false;
+	return t->k[tab_slot(t, key)] != NULL;
 }
 
 static void
@@ -330,8 +318,8 @@ struct summary {
 static void
 key_of(const cJSON *j, char *out, size_t cap)
 {
-	snprintf(out, cap, "%s\x1f%s\x1f%s", jstr(j, "entity"), jstr(j, "relation"),
-		 jstr(j, "scope"));
+	snprintf(out, cap, "%s\x1f%s\x1f%s", tst_str(j, "entity"), tst_str(j, "relation"),
+		 tst_str(j, "scope"));
 }
 
 static void
@@ -355,15 +343,15 @@ summarise(const struct sink_state *s, struct summary *m, char ***keys_out)
 		cJSON *j = check_body(s->facts[i].body);
 		const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, "value");
 		const cJSON *vv = cJSON_GetObjectItemCaseSensitive(v, "v");
-		const char *ent = jstr(j, "entity"), *type = jstr(v, "type"), *vs;
-		const char *src = jstr(j, "source"), *vu = jstr(j, "valid_until");
+		const char *ent = tst_str(j, "entity"), *type = tst_str(v, "type"), *vs;
+		const char *src = tst_str(j, "source"), *vu = tst_str(j, "valid_until");
 		double conf = cJSON_GetObjectItemCaseSensitive(j, "confidence")->valuedouble;
 		size_t *live;
 		bool created;
 		char *vtext;
 
 		m->types[index_of(type_names, 7, type)]++;
-		m->scopes[index_of(scopes, 4, jstr(j, "scope"))]++;
+		m->scopes[index_of(scopes, 4, tst_str(j, "scope"))]++;
 		tab_get(&ents, ent, &created);
 		if (created) {
 			m->entities++;
@@ -395,12 +383,12 @@ summarise(const struct sink_state *s, struct summary *m, char ***keys_out)
 		 * confidence, scope would be de-duplicated by the node. */
 		vtext = vv ? cJSON_PrintUnformatted(vv) : strdup("null");
 		snprintf(key, sizeof key, "%s\x1f%s\x1f%s\x1f%.3000s\x1f%s\x1f%.17g\x1f%s", ent,
-			 jstr(j, "relation"), type, vtext, src, conf, jstr(j, "scope"));
+			 tst_str(j, "relation"), type, vtext, src, conf, tst_str(j, "scope"));
 		free(vtext);
 		tab_get(&cids, key, &created);
 		if (!created)
 			m->cid_dupes++;
-		if (strcmp(jstr(v, "interpret_as") ? jstr(v, "interpret_as") : "", "instruction") == 0)
+		if (strcmp(tst_str(v, "interpret_as") ? tst_str(v, "interpret_as") : "", "instruction") == 0)
 			m->instructions++;
 		if (vu && strcmp(vu, "2026-01-01") < 0)
 			m->past++;
@@ -415,7 +403,7 @@ summarise(const struct sink_state *s, struct summary *m, char ***keys_out)
 			m->refs++;
 			refs[n_refs++] = strdup(vs);
 		}
-#define HAS(x) (strstr(vs, x) || strstr(jstr(j, "relation"), x) || strstr(src, x))
+#define HAS(x) (strstr(vs, x) || strstr(tst_str(j, "relation"), x) || strstr(src, x))
 		m->ansi |= HAS("\x1b[31m");
 		m->osc52 |= HAS("\x1b]52;");
 		m->osc0 |= HAS("\x1b]0;");
@@ -542,7 +530,7 @@ test_demo_content(void **state)
 			cJSON *v = cJSON_Parse(s.res[i].new_value);
 
 			assert_non_null(v);
-			assert_true(index_of(type_names, 7, jstr(v, "type")) >= 0);
+			assert_true(index_of(type_names, 7, tst_str(v, "type")) >= 0);
 			cJSON_Delete(v);
 		} else {
 			assert_true(strcmp(s.res[i].winner, s.res[i].a) == 0 ||
@@ -552,7 +540,7 @@ test_demo_content(void **state)
 	/* Entity URIs: formal, one of the six types. */
 	for (i = 0; i < s.n; i++) {
 		cJSON *j = cJSON_Parse(s.facts[i].body);
-		const char *e = jstr(j, "entity");
+		const char *e = tst_str(j, "entity");
 		const char *t = e + strlen("stigmem://acme.example/");
 
 		assert_true(strncmp(e, "stigmem://acme.example/", 23) == 0);

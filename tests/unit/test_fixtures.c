@@ -18,6 +18,8 @@
 #include "core/codec_internal.h"
 #include "stigmem/codec.h"
 
+#include "../lib/testdata.h"
+
 /* ---- fixture loading ---------------------------------------------------- */
 
 struct fx {
@@ -45,44 +47,17 @@ fx_dir(void)
 	return p;
 }
 
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (f == NULL)
-		fail_msg("cannot open %s", path);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n >= 0);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
-
 static void
 fx_load(struct fx *x, const char *name)
 {
-	char *dir = fx_dir(), *path, *text, *q;
+	char *text, *q;
 	const cJSON *req, *raw, *st;
 	size_t len;
 
 	memset(x, 0, sizeof *x);
-	path = malloc(strlen(dir) + strlen(name) + 2);
-	assert_non_null(path);
-	sprintf(path, "%s/%s", dir, name);
-	text = slurp(path, &len);
+	text = tst_read_fixture(name, &len);
 	x->root = cJSON_ParseWithLength(text, len);
 	free(text);
-	free(path);
-	free(dir);
 	if (x->root == NULL)
 		fail_msg("%s: fixture is not JSON", name);
 	x->name = name;
@@ -117,12 +92,6 @@ fx_header(const struct fx *x, const char *name)
 	const cJSON *h = cJSON_GetObjectItemCaseSensitive(x->root, "headers");
 
 	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(h, name));
-}
-
-static const cJSON *
-jget(const cJSON *o, const char *key)
-{
-	return cJSON_GetObjectItemCaseSensitive(o, key);
 }
 
 /* ---- route -> decoder --------------------------------------------------- */
@@ -276,49 +245,49 @@ check_strs(const char *const *got, size_t n, const cJSON *want, const char *what
 static void
 check_fact(const struct stg_fact *f, const cJSON *o)
 {
-	const cJSON *v = jget(o, "value"), *jv = jget(v, "v"), *df, *it;
+	const cJSON *v = tst_jget(o, "value"), *jv = tst_jget(v, "v"), *df, *it;
 	size_t i = 0;
 
 	assert_true(cJSON_IsObject(o));
-	check_str(f->id, jget(o, "id"), "id");
-	check_str(f->entity, jget(o, "entity"), f->id);
-	check_str(f->relation, jget(o, "relation"), f->id);
-	check_str(f->source, jget(o, "source"), f->id);
-	check_str(f->timestamp, jget(o, "timestamp"), f->id);
-	check_str(f->hlc, jget(o, "hlc"), f->id);
-	check_str(f->received_from, jget(o, "received_from"), f->id);
-	check_str(f->valid_until, jget(o, "valid_until"), f->id);
-	check_num(f->confidence, jget(o, "confidence"), f->id);
-	check_str(f->scope, jget(o, "scope"), f->id);
-	check_str(f->attested_key_id, jget(o, "attested_key_id"), f->id);
-	check_str(f->origin_node_id, jget(o, "origin_node_id"), f->id);
-	check_str(f->garden_id, jget(o, "garden_id"), f->id);
-	check_str(f->quarantine_status, jget(o, "quarantine_status"), f->id);
-	check_str(f->quarantine_garden_id, jget(o, "quarantine_garden_id"), f->id);
-	check_str(f->cid, jget(o, "cid"), f->id);
-	assert_int_equal(f->contradicted, cJSON_IsTrue(jget(o, "contradicted")));
-	assert_int_equal(f->sanitizer_redacted, cJSON_IsTrue(jget(o, "sanitizer_redacted")));
-	assert_int_equal(f->attested, cJSON_IsNull(jget(o, "attested")) ? STG_NULL
-				      : cJSON_IsTrue(jget(o, "attested")) ? STG_TRUE : STG_FALSE);
-	check_strs(f->warnings, f->n_warnings, jget(o, "warnings"), "warnings");
-	check_strs(f->sanitizer_warnings, f->n_sanitizer_warnings, jget(o, "sanitizer_warnings"),
+	check_str(f->id, tst_jget(o, "id"), "id");
+	check_str(f->entity, tst_jget(o, "entity"), f->id);
+	check_str(f->relation, tst_jget(o, "relation"), f->id);
+	check_str(f->source, tst_jget(o, "source"), f->id);
+	check_str(f->timestamp, tst_jget(o, "timestamp"), f->id);
+	check_str(f->hlc, tst_jget(o, "hlc"), f->id);
+	check_str(f->received_from, tst_jget(o, "received_from"), f->id);
+	check_str(f->valid_until, tst_jget(o, "valid_until"), f->id);
+	check_num(f->confidence, tst_jget(o, "confidence"), f->id);
+	check_str(f->scope, tst_jget(o, "scope"), f->id);
+	check_str(f->attested_key_id, tst_jget(o, "attested_key_id"), f->id);
+	check_str(f->origin_node_id, tst_jget(o, "origin_node_id"), f->id);
+	check_str(f->garden_id, tst_jget(o, "garden_id"), f->id);
+	check_str(f->quarantine_status, tst_jget(o, "quarantine_status"), f->id);
+	check_str(f->quarantine_garden_id, tst_jget(o, "quarantine_garden_id"), f->id);
+	check_str(f->cid, tst_jget(o, "cid"), f->id);
+	assert_int_equal(f->contradicted, cJSON_IsTrue(tst_jget(o, "contradicted")));
+	assert_int_equal(f->sanitizer_redacted, cJSON_IsTrue(tst_jget(o, "sanitizer_redacted")));
+	assert_int_equal(f->attested, cJSON_IsNull(tst_jget(o, "attested")) ? STG_NULL
+				      : cJSON_IsTrue(tst_jget(o, "attested")) ? STG_TRUE : STG_FALSE);
+	check_strs(f->warnings, f->n_warnings, tst_jget(o, "warnings"), "warnings");
+	check_strs(f->sanitizer_warnings, f->n_sanitizer_warnings, tst_jget(o, "sanitizer_warnings"),
 		   "sanitizer_warnings");
 	assert_int_equal(f->has_origin_allowed_scopes,
-			 cJSON_IsArray(jget(o, "origin_allowed_scopes")));
-	assert_int_equal(f->has_source_trust, cJSON_IsNumber(jget(o, "source_trust")));
+			 cJSON_IsArray(tst_jget(o, "origin_allowed_scopes")));
+	assert_int_equal(f->has_source_trust, cJSON_IsNumber(tst_jget(o, "source_trust")));
 	if (f->has_source_trust)
-		check_num(f->source_trust, jget(o, "source_trust"), "source_trust");
+		check_num(f->source_trust, tst_jget(o, "source_trust"), "source_trust");
 	assert_int_equal(f->has_effective_confidence,
-			 cJSON_IsNumber(jget(o, "effective_confidence")));
+			 cJSON_IsNumber(tst_jget(o, "effective_confidence")));
 	if (f->has_effective_confidence)
-		check_num(f->effective_confidence, jget(o, "effective_confidence"),
+		check_num(f->effective_confidence, tst_jget(o, "effective_confidence"),
 			  "effective_confidence");
 	/* value */
-	check_str(f->value.type_name, jget(v, "type"), "value.type");
-	assert_int_equal(f->value.type, stg_value_type_parse(jget(v, "type")->valuestring));
+	check_str(f->value.type_name, tst_jget(v, "type"), "value.type");
+	assert_int_equal(f->value.type, stg_value_type_parse(tst_jget(v, "type")->valuestring));
 	assert_true(f->value.has_interpret_as);
 	assert_int_equal(f->value.interpret_as,
-			 strcmp(jget(v, "interpret_as")->valuestring, "instruction") == 0
+			 strcmp(tst_jget(v, "interpret_as")->valuestring, "instruction") == 0
 				 ? STG_INTERPRET_INSTRUCTION : STG_INTERPRET_CONTENT);
 	assert_int_equal(f->value.is_null, jv == NULL || cJSON_IsNull(jv));
 	if (cJSON_IsString(jv)) {
@@ -332,7 +301,7 @@ check_fact(const struct stg_fact *f, const cJSON *o)
 		assert_int_equal(f->value.boolean, cJSON_IsTrue(jv));
 	}
 	/* derived_from */
-	df = jget(o, "derived_from");
+	df = tst_jget(o, "derived_from");
 	assert_int_equal(f->n_derived_from, (size_t)cJSON_GetArraySize(df));
 	cJSON_ArrayForEach(it, df) {
 		const struct stg_derived *d = &f->derived_from[i++];
@@ -343,12 +312,12 @@ check_fact(const struct stg_fact *f, const cJSON *o)
 		assert_non_null(back);
 		assert_true(cJSON_Compare(back, it, 1));
 		cJSON_Delete(back);
-		if (cJSON_IsString(jget(it, "fact_id")))
-			check_str(d->fact_id, jget(it, "fact_id"), "derived_from.fact_id");
+		if (cJSON_IsString(tst_jget(it, "fact_id")))
+			check_str(d->fact_id, tst_jget(it, "fact_id"), "derived_from.fact_id");
 		else
 			assert_null(d->fact_id);
-		if (cJSON_IsString(jget(it, "hash")))
-			check_str(d->hash, jget(it, "hash"), "derived_from.hash");
+		if (cJSON_IsString(tst_jget(it, "hash")))
+			check_str(d->hash, tst_jget(it, "hash"), "derived_from.hash");
 		else
 			assert_null(d->hash);
 	}
@@ -362,18 +331,18 @@ check_scored_list(const struct stg_scored_fact *s, size_t n, const cJSON *arr)
 
 	assert_int_equal(n, (size_t)cJSON_GetArraySize(arr));
 	cJSON_ArrayForEach(it, arr) {
-		check_fact(&s[i].fact, jget(it, "fact"));
-		check_num(s[i].score, jget(it, "score"), "score");
-		bd = jget(it, "score_breakdown");
-		check_num(s[i].breakdown.lexical, jget(bd, "lexical"), "lexical");
-		check_num(s[i].breakdown.semantic, jget(bd, "semantic"), "semantic");
-		check_num(s[i].breakdown.graph, jget(bd, "graph"), "graph");
-		check_num(s[i].breakdown.source_trust, jget(bd, "source_trust"), "source_trust");
-		check_num(s[i].breakdown.recency, jget(bd, "recency"), "recency");
-		check_num(s[i].breakdown.weighted_total, jget(bd, "weighted_total"), "weighted_total");
-		check_num(s[i].hop_distance, jget(it, "hop_distance"), "hop_distance");
-		check_num((double)s[i].token_estimate, jget(it, "token_estimate"), "token_estimate");
-		assert_int_equal(s[i].from_card, cJSON_IsTrue(jget(it, "from_card")));
+		check_fact(&s[i].fact, tst_jget(it, "fact"));
+		check_num(s[i].score, tst_jget(it, "score"), "score");
+		bd = tst_jget(it, "score_breakdown");
+		check_num(s[i].breakdown.lexical, tst_jget(bd, "lexical"), "lexical");
+		check_num(s[i].breakdown.semantic, tst_jget(bd, "semantic"), "semantic");
+		check_num(s[i].breakdown.graph, tst_jget(bd, "graph"), "graph");
+		check_num(s[i].breakdown.source_trust, tst_jget(bd, "source_trust"), "source_trust");
+		check_num(s[i].breakdown.recency, tst_jget(bd, "recency"), "recency");
+		check_num(s[i].breakdown.weighted_total, tst_jget(bd, "weighted_total"), "weighted_total");
+		check_num(s[i].hop_distance, tst_jget(it, "hop_distance"), "hop_distance");
+		check_num((double)s[i].token_estimate, tst_jget(it, "token_estimate"), "token_estimate");
+		assert_int_equal(s[i].from_card, cJSON_IsTrue(tst_jget(it, "from_card")));
 		i++;
 	}
 }
@@ -646,8 +615,8 @@ paths_agree_on_embedded(const cJSON *node)
 	const cJSON *it;
 	size_t n = 0;
 
-	if (cJSON_IsObject(node) && cJSON_IsString(jget(node, "id")) &&
-	    cJSON_IsObject(jget(node, "value")) && cJSON_IsString(jget(node, "relation"))) {
+	if (cJSON_IsObject(node) && cJSON_IsString(tst_jget(node, "id")) &&
+	    cJSON_IsObject(tst_jget(node, "value")) && cJSON_IsString(tst_jget(node, "relation"))) {
 		char *text = cJSON_PrintUnformatted(node);
 		struct stg_arena a;
 		struct stg_error e1, e2;
@@ -743,10 +712,10 @@ test_every_fixture_decodes(void **state)
 				size_t k = 0;
 
 				assert_int_equal(p->n_facts,
-						 (size_t)cJSON_GetArraySize(jget(x.json, "facts")));
-				cJSON_ArrayForEach(it, jget(x.json, "facts"))
+						 (size_t)cJSON_GetArraySize(tst_jget(x.json, "facts")));
+				cJSON_ArrayForEach(it, tst_jget(x.json, "facts"))
 					check_fact(&p->facts[k++], it);
-				check_str(p->cursor, jget(x.json, "cursor"), "cursor");
+				check_str(p->cursor, tst_jget(x.json, "cursor"), "cursor");
 				/* X-Total-Count is sent exactly when total is not null. */
 				assert_int_equal(p->has_total, fx_header(&x, "x-total-count") != NULL);
 				if (p->has_total)
@@ -756,43 +725,43 @@ test_every_fixture_decodes(void **state)
 			} else if (r == R_RECALL) {
 				const struct stg_recall_response *rr = m;
 
-				check_scored_list(rr->facts, rr->n_facts, jget(x.json, "facts"));
+				check_scored_list(rr->facts, rr->n_facts, tst_jget(x.json, "facts"));
 				if (rr->has_channels) {
 					check_scored_list(rr->content, rr->n_content,
-							  jget(x.json, "content"));
+							  tst_jget(x.json, "content"));
 					check_scored_list(rr->instructions, rr->n_instructions,
-							  jget(x.json, "instructions"));
+							  tst_jget(x.json, "instructions"));
 				}
 				assert_int_equal(rr->chain_proof != NULL,
-						 cJSON_IsObject(jget(x.json, "chain_proof")));
+						 cJSON_IsObject(tst_jget(x.json, "chain_proof")));
 				assert_int_equal(rr->has_total_scored,
 						 fx_header(&x, "x-total-count") != NULL);
 				if (rr->has_total_scored)
 					assert_int_equal(rr->total_scored,
 							 strtoll(fx_header(&x, "x-total-count"), NULL, 10));
 				assert_int_equal(rr->has_channels,
-						 cJSON_IsArray(jget(x.json, "content")));
+						 cJSON_IsArray(tst_jget(x.json, "content")));
 				check_paths_agree(&x, r);
 			} else if (r == R_CONFLICTS) {
 				const struct stg_conflict_page *cp = m;
 				const cJSON *it;
 				size_t k = 0;
 
-				cJSON_ArrayForEach(it, jget(x.json, "conflicts")) {
+				cJSON_ArrayForEach(it, tst_jget(x.json, "conflicts")) {
 					const struct stg_conflict *c = &cp->conflicts[k++];
 
-					check_str(c->conflict_id, jget(it, "conflict_id"), "conflict_id");
-					check_str(c->status, jget(it, "status"), "status");
-					check_str(c->resolved_by, jget(it, "resolved_by"), "resolved_by");
-					check_str(c->detected_at, jget(it, "detected_at"), "detected_at");
+					check_str(c->conflict_id, tst_jget(it, "conflict_id"), "conflict_id");
+					check_str(c->status, tst_jget(it, "status"), "status");
+					check_str(c->resolved_by, tst_jget(it, "resolved_by"), "resolved_by");
+					check_str(c->detected_at, tst_jget(it, "detected_at"), "detected_at");
 					if (c->fact_a != NULL)
-						check_fact(c->fact_a, jget(it, "fact_a"));
+						check_fact(c->fact_a, tst_jget(it, "fact_a"));
 					else
-						assert_true(cJSON_IsNull(jget(it, "fact_a")));
+						assert_true(cJSON_IsNull(tst_jget(it, "fact_a")));
 					if (c->fact_b != NULL)
-						check_fact(c->fact_b, jget(it, "fact_b"));
+						check_fact(c->fact_b, tst_jget(it, "fact_b"));
 					else
-						assert_true(cJSON_IsNull(jget(it, "fact_b")));
+						assert_true(cJSON_IsNull(tst_jget(it, "fact_b")));
 				}
 				assert_int_equal(k, cp->n_conflicts);
 				check_paths_agree(&x, r);

@@ -26,260 +26,8 @@
 #include "stigmem/buf.h"
 #include "stigmem/cid.h"
 
-/* ---- in-process node + HTTP helpers (libcurl) ------------------------------ */
-
-struct tnode {
-	struct lite_node *node;
-	char dir[256];               /* scratch directory of this node */
-	char db[320];
-	char tl[320];
-	int port;
-	const char *bootstrap_key;   /* set => auth required with this admin key */
-};
-
-static __attribute__((unused)) void
-tnode_paths(struct tnode *t)
-{
-	snprintf(t->db, sizeof t->db, "%s/node.db", t->dir);
-	snprintf(t->tl, sizeof t->tl, "%s/tl.jsonl", t->dir);
-}
-
-/* Start a node in a fresh scratch directory (or reuse t->dir when set). */
-static __attribute__((unused)) void
-tnode_start(struct tnode *t, long interval, long max_age)
-{
-	if (!t->dir[0]) {
-		snprintf(t->dir, sizeof t->dir, "lite-XXXXXX");
-		assert_non_null(mkdtemp(t->dir));
-	}
-	tnode_paths(t);
-	struct lite_options o;
-	lite_options_init(&o);
-	o.host = "127.0.0.1";
-	o.port = 0;
-	o.db_path = t->db;
-	o.tl_path = t->tl;
-	o.auth = t->bootstrap_key ? LITE_AUTH_REQUIRED : LITE_AUTH_NONE;
-	o.bootstrap_key = t->bootstrap_key;
-	o.quiet = true;
-	o.checkpoint_interval = interval;
-	o.checkpoint_max_age_s = max_age;
-	char err[256] = "";
-	t->node = lite_node_start(&o, err, sizeof err);
-	if (!t->node)
-		fail_msg("lite_node_start: %s", err);
-	t->port = lite_node_port(t->node);
-	assert_true(t->port > 0);
-}
-
-static __attribute__((unused)) void
-tnode_stop(struct tnode *t)
-{
-	lite_node_stop(t->node);
-	t->node = NULL;
-}
-
-struct http_resp {
-	long status;
-	struct stg_buf body;
-	char total_count[32];        /* X-Total-Count, "" when absent */
-	cJSON *json;                 /* parsed body (NULL when not JSON) */
-};
-
-static __attribute__((unused)) size_t
-on_body(char *p, size_t sz, size_t n, void *ud)
-{
-	stg_buf_append(ud, p, sz * n);
-	return sz * n;
-}
-
-static __attribute__((unused)) size_t
-on_header(char *p, size_t sz, size_t n, void *ud)
-{
-	struct http_resp *r = ud;
-	size_t len = sz * n;
-	if (len > 14 && strncasecmp(p, "x-total-count:", 14) == 0) {
-		size_t k = 0;
-		for (size_t i = 14; i < len && k + 1 < sizeof r->total_count; i++)
-			if (p[i] >= '0' && p[i] <= '9')
-				r->total_count[k++] = p[i];
-		r->total_count[k] = '\0';
-	}
-	return len;
-}
-
-static __attribute__((unused)) void
-http_done(struct http_resp *r)
-{
-	stg_buf_done(&r->body);
-	cJSON_Delete(r->json);
-	memset(r, 0, sizeof *r);
-}
-
-/* One request; `hdr` is an extra header line or NULL. Fills r (http_done it). */
-static __attribute__((unused)) void
-http(const struct tnode *t, const char *method, const char *path, const char *body,
-     const char *hdr, struct http_resp *r)
-{
-	memset(r, 0, sizeof *r);
-	stg_buf_init(&r->body);
-	CURL *c = curl_easy_init();
-	assert_non_null(c);
-	char url[4096];
-	snprintf(url, sizeof url, "http://127.0.0.1:%d%s", t->port, path);
-	struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
-	/* hdr: one or more header lines separated by '\n' */
-	for (const char *p = hdr; p && *p;) {
-		const char *e = strchr(p, '\n');
-		size_t l = e ? (size_t)(e - p) : strlen(p);
-		char line[1024];
-		snprintf(line, sizeof line, "%.*s", (int)l, p);
-		h = curl_slist_append(h, line);
-		p = e ? e + 1 : p + l;
-	}
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
-	if (body)
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &r->body);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
-	CURLcode cc = curl_easy_perform(c);
-	if (cc != CURLE_OK)
-		fail_msg("curl %s %s: %s", method, path, curl_easy_strerror(cc));
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
-	curl_slist_free_all(h);
-	curl_easy_cleanup(c);
-	if (r->body.len)
-		r->json = cJSON_ParseWithLength(r->body.data, r->body.len);
-}
-
-/* POST /v1/facts; returns the new id (static buffer copy in out). */
-static __attribute__((unused)) void
-post_fact(const struct tnode *t, const char *json, char out[64])
-{
-	struct http_resp r;
-	http(t, "POST", "/v1/facts", json, NULL, &r);
-	if (r.status != 201)
-		fail_msg("POST /v1/facts %ld: %s", r.status, r.body.data ? r.body.data : "");
-	const cJSON *id = cJSON_GetObjectItemCaseSensitive(r.json, "id");
-	assert_true(cJSON_IsString(id));
-	if (out)
-		snprintf(out, 64, "%s", id->valuestring);
-	http_done(&r);
-}
-
-static __attribute__((unused)) char *
-read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	struct stg_buf b;
-	stg_buf_init(&b);
-	char tmp[65536];
-	size_t k;
-	while ((k = fread(tmp, 1, sizeof tmp, f)) > 0)
-		stg_buf_append(&b, tmp, k);
-	fclose(f);
-	if (len)
-		*len = b.len;
-	return stg_buf_take(&b);
-}
-
-/* A fixture file of the reference node as parsed JSON; fails when absent. */
-static __attribute__((unused)) cJSON *
-fixture(const char *name)
-{
-	const char *dir = getenv("STG_SHARED_DIR");
-	if (!dir)
-		fail_msg("STG_SHARED_DIR is not set");
-	char path[1024];
-	snprintf(path, sizeof path, "%s/fixtures/reference-node/%s", dir, name);
-	char *s = read_file(path, NULL);
-	if (!s)
-		fail_msg("missing fixture %s", path);
-	cJSON *j = cJSON_Parse(s);
-	free(s);
-	assert_non_null(j);
-	return j;
-}
-
-/* Replay the phase-A fact writes of seed-requests.json (steps <= upto),
- * remembering each fact id under its ref in `ids` (an object ref -> id). */
-static __attribute__((unused)) cJSON *
-replay_seed(const struct tnode *t, int upto)
-{
-	cJSON *seed = fixture("seed-requests.json");
-	cJSON *ids = cJSON_CreateObject();
-	const cJSON *s;
-	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(seed, "seeds"))
-	{
-		int step = cJSON_GetObjectItemCaseSensitive(s, "step")->valueint;
-		const char *path = cJSON_GetObjectItemCaseSensitive(s, "path")->valuestring;
-		if (step > upto)
-			break;
-		if (strcmp(path, "/v1/facts") != 0)
-			continue;
-		const cJSON *b = cJSON_GetObjectItemCaseSensitive(s, "body_template");
-		if (!b)
-			b = cJSON_GetObjectItemCaseSensitive(s, "body");
-		char *txt = cJSON_PrintUnformatted(b);
-		/* Substitute ${fact:<ref>} with the ids seen so far. */
-		struct stg_buf out;
-		stg_buf_init(&out);
-		for (const char *p = txt; *p;) {
-			if (strncmp(p, "${fact:", 7) == 0 && strchr(p, '}')) {
-				const char *e = strchr(p, '}');
-				char ref[128];
-				snprintf(ref, sizeof ref, "%.*s", (int)(e - p - 7), p + 7);
-				const cJSON *id = cJSON_GetObjectItemCaseSensitive(ids, ref);
-				assert_non_null(id);
-				stg_buf_puts(&out, id->valuestring);
-				p = e + 1;
-			} else {
-				stg_buf_putc(&out, *p++);
-			}
-		}
-		char id[64];
-		post_fact(t, out.data, id);
-		const char *ref = cJSON_GetObjectItemCaseSensitive(s, "ref")->valuestring;
-		if (!cJSON_GetObjectItemCaseSensitive(ids, ref))
-			cJSON_AddStringToObject(ids, ref, id);
-		stg_buf_done(&out);
-		free(txt);
-	}
-	cJSON_Delete(seed);
-	return ids;
-}
-
-static __attribute__((unused)) const cJSON *
-jget(const cJSON *o, const char *k)
-{
-	return cJSON_GetObjectItemCaseSensitive(o, k);
-}
-
-static __attribute__((unused)) double
-jnum(const cJSON *o, const char *k)
-{
-	const cJSON *v = jget(o, k);
-	if (!cJSON_IsNumber(v))
-		fail_msg("member %s is not a number", k);
-	return v->valuedouble;
-}
-
-static __attribute__((unused)) const char *
-jstr(const cJSON *o, const char *k)
-{
-	const cJSON *v = jget(o, k);
-	if (!cJSON_IsString(v))
-		fail_msg("member %s is not a string", k);
-	return v->valuestring;
-}
+#include "../lib/testdata.h"
+#include "../lib/testnode.h"
 
 /* ---- helpers ----------------------------------------------------------------- */
 
@@ -288,22 +36,22 @@ static const char *fact_json_fmt =
 	"\"value\":{\"type\":\"string\",\"v\":\"value %d\"},\"source\":\"agent:c\",\"scope\":\"team\"}";
 
 static void
-post_n(const struct tnode *t, int from, int count, char ids[][64])
+post_n(const struct tst_node *t, int from, int count, char ids[][64])
 {
 	char body[512];
 	for (int i = from; i < from + count; i++) {
 		snprintf(body, sizeof body, fact_json_fmt, i, i);
-		post_fact(t, body, ids ? ids[i - from] : NULL);
+		tst_post_fact(t, body, ids ? ids[i - from] : NULL);
 	}
 }
 
 /* POST /v1/recall with Stigmem-Verify: full; returns the response. */
 static void
-recall_full(const struct tnode *t, const char *query, struct http_resp *r)
+recall_full(const struct tst_node *t, const char *query, struct tst_resp *r)
 {
 	char body[256];
 	snprintf(body, sizeof body, "{\"query\":\"%s\",\"scope\":\"team\"}", query);
-	http(t, "POST", "/v1/recall", body, "Stigmem-Verify: full", r);
+	tst_http(t, "POST", "/v1/recall", body, "Stigmem-Verify: full", r);
 }
 
 /* Lines of the local transparency-log file, parsed. */
@@ -311,7 +59,7 @@ static cJSON *
 tl_lines(const char *path)
 {
 	cJSON *arr = cJSON_CreateArray();
-	char *s = read_file(path, NULL);
+	char *s = tst_read_file(path, NULL);
 	if (!s)
 		return arr;
 	char *save = NULL;
@@ -336,25 +84,25 @@ static void
 test_chain_empty_proof(void **state)
 {
 	(void)state;
-	struct tnode t = {0};
-	tnode_start(&t, 1, 60);
-	struct http_resp r;
+	struct tst_node t = {0};
+	tst_node_start(&t, 1, 60);
+	struct tst_resp r;
 	recall_full(&t, "phoenix", &r);
 	assert_int_equal(r.status, 200);
 	/* Recorded shape: recall-verify-full-empty-chain.json */
-	cJSON *fx = fixture("recall-verify-full-empty-chain.json");
-	char *a = cJSON_PrintUnformatted(jget(r.json, "chain_proof"));
-	char *b = cJSON_PrintUnformatted(jget(jget(fx, "body"), "chain_proof"));
+	cJSON *fx = tst_fixture("recall-verify-full-empty-chain.json");
+	char *a = cJSON_PrintUnformatted(tst_jget(r.json, "chain_proof"));
+	char *b = cJSON_PrintUnformatted(tst_jget(tst_jget(fx, "body"), "chain_proof"));
 	assert_string_equal(a, b);
 	free(a);
 	free(b);
 	cJSON_Delete(fx);
-	http_done(&r);
+	tst_resp_free(&r);
 	/* Without the header (or with another value) chain_proof is null. */
-	http(&t, "POST", "/v1/recall", "{\"query\":\"x\"}", "Stigmem-Verify: FULL", &r);
-	assert_true(cJSON_IsNull(jget(r.json, "chain_proof")));
-	http_done(&r);
-	tnode_stop(&t);
+	tst_http(&t, "POST", "/v1/recall", "{\"query\":\"x\"}", "Stigmem-Verify: FULL", &r);
+	assert_true(cJSON_IsNull(tst_jget(r.json, "chain_proof")));
+	tst_resp_free(&r);
+	tst_node_stop(&t);
 }
 
 /* Interval 1: every write cuts a checkpoint; the log lines link up. */
@@ -362,41 +110,41 @@ static void
 test_chain_interval_one_tl_links(void **state)
 {
 	(void)state;
-	struct tnode t = {0};
-	tnode_start(&t, 1, 60);
+	struct tst_node t = {0};
+	tst_node_start(&t, 1, 60);
 	char ids[4][64];
 	post_n(&t, 0, 4, ids);
 	/* A de-duplicated write adds no chain entry and no checkpoint. */
 	char body[512], again[64];
 	snprintf(body, sizeof body, fact_json_fmt, 0, 0);
-	post_fact(&t, body, again);
+	tst_post_fact(&t, body, again);
 	assert_string_equal(again, ids[0]);
 
-	struct http_resp r;
+	struct tst_resp r;
 	recall_full(&t, "value", &r);
 	assert_int_equal(r.status, 200);
-	const cJSON *p = jget(r.json, "chain_proof");
-	assert_string_equal(jstr(p, "tenant_id"), "default");
-	assert_true(jnum(p, "checked_entries") == 4);
-	const cJSON *cp = jget(p, "checkpoint");
-	assert_true(jnum(cp, "covered_chain_seq") == 4);
-	assert_string_equal(jstr(cp, "chain_hash"), jstr(p, "head_hash"));
-	assert_string_equal(jstr(cp, "status"), "submitted");
-	assert_string_equal(jstr(cp, "tl_backend"), "local");
-	assert_true(jnum(cp, "attempt_count") == 1);
-	assert_true(strncmp(jstr(cp, "id"), "chaincp_", 8) == 0 && strlen(jstr(cp, "id")) == 40);
-	assert_string_equal(jstr(cp, "submitted_at"), jstr(cp, "created_at"));
-	assert_true(cJSON_IsNull(jget(cp, "last_error")));
+	const cJSON *p = tst_jget(r.json, "chain_proof");
+	assert_string_equal(tst_jstr(p, "tenant_id"), "default");
+	assert_true(tst_jnum(p, "checked_entries") == 4);
+	const cJSON *cp = tst_jget(p, "checkpoint");
+	assert_true(tst_jnum(cp, "covered_chain_seq") == 4);
+	assert_string_equal(tst_jstr(cp, "chain_hash"), tst_jstr(p, "head_hash"));
+	assert_string_equal(tst_jstr(cp, "status"), "submitted");
+	assert_string_equal(tst_jstr(cp, "tl_backend"), "local");
+	assert_true(tst_jnum(cp, "attempt_count") == 1);
+	assert_true(strncmp(tst_jstr(cp, "id"), "chaincp_", 8) == 0 && strlen(tst_jstr(cp, "id")) == 40);
+	assert_string_equal(tst_jstr(cp, "submitted_at"), tst_jstr(cp, "created_at"));
+	assert_true(cJSON_IsNull(tst_jget(cp, "last_error")));
 	/* Same key order as the recorded proof. */
-	cJSON *fx = fixture("recall-verify-full.json");
-	const cJSON *rcp = jget(jget(jget(fx, "body"), "chain_proof"), "checkpoint");
+	cJSON *fx = tst_fixture("recall-verify-full.json");
+	const cJSON *rcp = tst_jget(tst_jget(tst_jget(fx, "body"), "chain_proof"), "checkpoint");
 	const cJSON *ka = cp->child, *kb = rcp->child;
 	for (; ka && kb; ka = ka->next, kb = kb->next)
 		assert_string_equal(ka->string, kb->string);
 	assert_null(ka);
 	assert_null(kb);
-	ka = jget(cp, "tl_raw")->child;
-	kb = jget(rcp, "tl_raw")->child;
+	ka = tst_jget(cp, "tl_raw")->child;
+	kb = tst_jget(rcp, "tl_raw")->child;
 	for (; ka && kb; ka = ka->next, kb = kb->next)
 		assert_string_equal(ka->string, kb->string);
 	assert_null(ka);
@@ -408,8 +156,8 @@ test_chain_interval_one_tl_links(void **state)
 	assert_non_null(getcwd(cwd, sizeof cwd));
 	snprintf(abs, sizeof abs, "%s/%s", cwd, t.tl);
 	hex_of(abs, hex);
-	assert_memory_equal(jstr(cp, "tl_log_id"), hex, 16);
-	assert_int_equal(strlen(jstr(cp, "tl_log_id")), 16);
+	assert_memory_equal(tst_jstr(cp, "tl_log_id"), hex, 16);
+	assert_int_equal(strlen(tst_jstr(cp, "tl_log_id")), 16);
 
 	/* The log file: one line per checkpoint, linked by sha256(prev + leaf). */
 	cJSON *lines = tl_lines(t.tl);
@@ -421,36 +169,36 @@ test_chain_interval_one_tl_links(void **state)
 	const cJSON *ln;
 	cJSON_ArrayForEach(ln, lines)
 	{
-		assert_true(jnum(ln, "index") == i);
-		assert_string_equal(jstr(ln, "prev_hash"), prev);
-		const cJSON *pl = jget(ln, "payload");
-		assert_string_equal(jstr(pl, "kind"), "stigmem.fact_chain_checkpoint");
-		assert_true(jnum(pl, "version") == 1);
-		assert_true(jnum(pl, "covered_chain_seq") == i + 1);
+		assert_true(tst_jnum(ln, "index") == i);
+		assert_string_equal(tst_jstr(ln, "prev_hash"), prev);
+		const cJSON *pl = tst_jget(ln, "payload");
+		assert_string_equal(tst_jstr(pl, "kind"), "stigmem.fact_chain_checkpoint");
+		assert_true(tst_jnum(pl, "version") == 1);
+		assert_true(tst_jnum(pl, "covered_chain_seq") == i + 1);
 		/* leaf = sha256 of the canonical payload text */
 		char canon[1024], leaf[STG_HEX_MAX];
 		snprintf(canon, sizeof canon,
 			 "{\"chain_hash\":\"%s\",\"covered_chain_seq\":%d,\"created_at\":\"%s\","
 			 "\"kind\":\"stigmem.fact_chain_checkpoint\",\"tenant_id\":\"default\","
 			 "\"version\":1}",
-			 jstr(pl, "chain_hash"), i + 1, jstr(pl, "created_at"));
+			 tst_jstr(pl, "chain_hash"), i + 1, tst_jstr(pl, "created_at"));
 		hex_of(canon, leaf);
-		assert_string_equal(jstr(ln, "leaf_hash"), leaf);
+		assert_string_equal(tst_jstr(ln, "leaf_hash"), leaf);
 		char cat[200], ch[STG_HEX_MAX];
 		snprintf(cat, sizeof cat, "%s%s", prev, leaf);
 		hex_of(cat, ch);
-		assert_string_equal(jstr(ln, "chain_hash"), ch);
+		assert_string_equal(tst_jstr(ln, "chain_hash"), ch);
 		snprintf(prev, sizeof prev, "%s", ch);
 		i++;
 	}
 	/* The proof's checkpoint is the last line. */
 	const cJSON *last = cJSON_GetArrayItem(lines, 3);
-	assert_true(jnum(cp, "tl_log_index") == 3);
-	assert_string_equal(jstr(cp, "tl_leaf_hash"), jstr(last, "leaf_hash"));
-	assert_true(jnum(cp, "tl_integrated_time") == jnum(last, "ts"));
-	assert_string_equal(jstr(jget(cp, "tl_inclusion_proof"), "chain_hash"), jstr(last, "chain_hash"));
-	assert_string_equal(jstr(jget(cp, "tl_inclusion_proof"), "prev_hash"), jstr(last, "prev_hash"));
-	char *a = cJSON_PrintUnformatted(jget(cp, "tl_raw"));
+	assert_true(tst_jnum(cp, "tl_log_index") == 3);
+	assert_string_equal(tst_jstr(cp, "tl_leaf_hash"), tst_jstr(last, "leaf_hash"));
+	assert_true(tst_jnum(cp, "tl_integrated_time") == tst_jnum(last, "ts"));
+	assert_string_equal(tst_jstr(tst_jget(cp, "tl_inclusion_proof"), "chain_hash"), tst_jstr(last, "chain_hash"));
+	assert_string_equal(tst_jstr(tst_jget(cp, "tl_inclusion_proof"), "prev_hash"), tst_jstr(last, "prev_hash"));
+	char *a = cJSON_PrintUnformatted(tst_jget(cp, "tl_raw"));
 	struct stg_buf canon_last;
 	stg_buf_init(&canon_last);
 	char *lt = cJSON_PrintUnformatted(last);
@@ -459,11 +207,11 @@ test_chain_interval_one_tl_links(void **state)
 	free(lt);
 	free(a);
 	stg_buf_done(&canon_last);
-	assert_string_equal(jstr(jget(jget(cp, "tl_raw"), "payload"), "chain_hash"),
-			    jstr(p, "head_hash"));
+	assert_string_equal(tst_jstr(tst_jget(tst_jget(cp, "tl_raw"), "payload"), "chain_hash"),
+			    tst_jstr(p, "head_hash"));
 	cJSON_Delete(lines);
-	http_done(&r);
-	tnode_stop(&t);
+	tst_resp_free(&r);
+	tst_node_stop(&t);
 }
 
 /* The chain rows hash exactly as §11.1 says (recomputed with cid.h). */
@@ -471,10 +219,10 @@ static void
 test_chain_rows_recompute(void **state)
 {
 	(void)state;
-	struct tnode t = {0};
-	tnode_start(&t, 1000, 60);
+	struct tst_node t = {0};
+	tst_node_start(&t, 1000, 60);
 	post_n(&t, 0, 3, NULL);
-	tnode_stop(&t);
+	tst_node_stop(&t);
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open(t.db, &db), SQLITE_OK);
 	sqlite3_stmt *st;
@@ -543,48 +291,48 @@ static void
 test_chain_checkpoint_lag(void **state)
 {
 	(void)state;
-	struct tnode t = {0};
-	tnode_start(&t, 1000, 60);
+	struct tst_node t = {0};
+	tst_node_start(&t, 1000, 60);
 	post_n(&t, 0, 5, NULL);
-	struct http_resp r;
+	struct tst_resp r;
 	recall_full(&t, "value", &r);
-	assert_true(jnum(jget(r.json, "chain_proof"), "checked_entries") == 5);
-	assert_true(cJSON_IsNull(jget(jget(r.json, "chain_proof"), "checkpoint")));
-	http_done(&r);
-	tnode_stop(&t);
+	assert_true(tst_jnum(tst_jget(r.json, "chain_proof"), "checked_entries") == 5);
+	assert_true(cJSON_IsNull(tst_jget(tst_jget(r.json, "chain_proof"), "checkpoint")));
+	tst_resp_free(&r);
+	tst_node_stop(&t);
 
-	struct tnode u = {0};
-	tnode_start(&u, 2, 3600);
+	struct tst_node u = {0};
+	tst_node_start(&u, 2, 3600);
 	post_n(&u, 0, 5, NULL);
 	recall_full(&u, "value", &r);
-	const cJSON *p = jget(r.json, "chain_proof");
-	assert_true(jnum(p, "checked_entries") == 5);
-	assert_true(jnum(jget(p, "checkpoint"), "covered_chain_seq") == 4);
-	assert_string_not_equal(jstr(jget(p, "checkpoint"), "chain_hash"), jstr(p, "head_hash"));
-	http_done(&r);
-	tnode_stop(&u);
+	const cJSON *p = tst_jget(r.json, "chain_proof");
+	assert_true(tst_jnum(p, "checked_entries") == 5);
+	assert_true(tst_jnum(tst_jget(p, "checkpoint"), "covered_chain_seq") == 4);
+	assert_string_not_equal(tst_jstr(tst_jget(p, "checkpoint"), "chain_hash"), tst_jstr(p, "head_hash"));
+	tst_resp_free(&r);
+	tst_node_stop(&u);
 
 	/* Phase B: interval 1, then restart with 1000 / 86400 and two writes. */
-	struct tnode v = {0};
-	tnode_start(&v, 1, 60);
+	struct tst_node v = {0};
+	tst_node_start(&v, 1, 60);
 	post_n(&v, 0, 3, NULL);
 	recall_full(&v, "value", &r);
 	char head3[STG_HASH_MAX];
-	snprintf(head3, sizeof head3, "%s", jstr(jget(r.json, "chain_proof"), "head_hash"));
-	http_done(&r);
-	tnode_stop(&v);
-	tnode_start(&v, 1000, 86400);
+	snprintf(head3, sizeof head3, "%s", tst_jstr(tst_jget(r.json, "chain_proof"), "head_hash"));
+	tst_resp_free(&r);
+	tst_node_stop(&v);
+	tst_node_start(&v, 1000, 86400);
 	post_n(&v, 10, 2, NULL);
 	recall_full(&v, "value", &r);
-	p = jget(r.json, "chain_proof");
-	const cJSON *cp = jget(p, "checkpoint");
-	assert_true(jnum(p, "checked_entries") == 5);
-	assert_true(jnum(cp, "covered_chain_seq") == 3);
-	assert_true(jnum(p, "checked_entries") - jnum(cp, "covered_chain_seq") == 2);
-	assert_string_equal(jstr(cp, "chain_hash"), head3);
-	assert_string_not_equal(jstr(cp, "chain_hash"), jstr(p, "head_hash"));
-	http_done(&r);
-	tnode_stop(&v);
+	p = tst_jget(r.json, "chain_proof");
+	const cJSON *cp = tst_jget(p, "checkpoint");
+	assert_true(tst_jnum(p, "checked_entries") == 5);
+	assert_true(tst_jnum(cp, "covered_chain_seq") == 3);
+	assert_true(tst_jnum(p, "checked_entries") - tst_jnum(cp, "covered_chain_seq") == 2);
+	assert_string_equal(tst_jstr(cp, "chain_hash"), head3);
+	assert_string_not_equal(tst_jstr(cp, "chain_hash"), tst_jstr(p, "head_hash"));
+	tst_resp_free(&r);
+	tst_node_stop(&v);
 	cJSON *lines = tl_lines(v.tl);
 	assert_int_equal(cJSON_GetArraySize(lines), 3);
 	cJSON_Delete(lines);
@@ -593,29 +341,29 @@ test_chain_checkpoint_lag(void **state)
 	 * fires (it compares against the entry just written); after the first
 	 * checkpoint a write >= 1 s later cuts one although the interval is
 	 * not reached. */
-	struct tnode w = {0};
-	tnode_start(&w, 3, 1);
+	struct tst_node w = {0};
+	tst_node_start(&w, 3, 1);
 	post_n(&w, 0, 1, NULL);
 	usleep(1100000);
 	post_n(&w, 1, 1, NULL);
 	recall_full(&w, "value", &r);
-	assert_true(cJSON_IsNull(jget(jget(r.json, "chain_proof"), "checkpoint")));
-	http_done(&r);
+	assert_true(cJSON_IsNull(tst_jget(tst_jget(r.json, "chain_proof"), "checkpoint")));
+	tst_resp_free(&r);
 	post_n(&w, 2, 1, NULL); /* seq 3 reaches the interval */
 	recall_full(&w, "value", &r);
-	assert_true(jnum(jget(jget(r.json, "chain_proof"), "checkpoint"), "covered_chain_seq") == 3);
-	http_done(&r);
+	assert_true(tst_jnum(tst_jget(tst_jget(r.json, "chain_proof"), "checkpoint"), "covered_chain_seq") == 3);
+	tst_resp_free(&r);
 	usleep(1100000);
 	post_n(&w, 3, 1, NULL); /* age rule */
 	recall_full(&w, "value", &r);
-	assert_true(jnum(jget(jget(r.json, "chain_proof"), "checkpoint"), "covered_chain_seq") == 4);
-	http_done(&r);
-	tnode_stop(&w);
+	assert_true(tst_jnum(tst_jget(tst_jget(r.json, "chain_proof"), "checkpoint"), "covered_chain_seq") == 4);
+	tst_resp_free(&r);
+	tst_node_stop(&w);
 }
 
 /* Tampering with a stored row is caught only by Stigmem-Verify: full. */
 static void
-tamper(const struct tnode *t, const char *sql, const char *id)
+tamper(const struct tst_node *t, const char *sql, const char *id)
 {
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open(t->db, &db), SQLITE_OK);
@@ -629,33 +377,33 @@ tamper(const struct tnode *t, const char *sql, const char *id)
 }
 
 static void
-expect_mismatch(const struct tnode *t, const char *reason, const char *fact_id, int seq)
+expect_mismatch(const struct tst_node *t, const char *reason, const char *fact_id, int seq)
 {
-	struct http_resp r;
+	struct tst_resp r;
 	recall_full(t, "value", &r);
 	assert_int_equal(r.status, 409);
-	const cJSON *d = jget(r.json, "detail");
-	assert_string_equal(jstr(d, "code"), "fact_chain_mismatch");
-	assert_true(cJSON_IsString(jget(d, "message")));
-	assert_string_equal(jstr(d, "mismatch_reason"), reason);
-	assert_string_equal(jstr(d, "fact_id"), fact_id);
-	assert_true(jnum(d, "chain_seq") == seq);
-	http_done(&r);
+	const cJSON *d = tst_jget(r.json, "detail");
+	assert_string_equal(tst_jstr(d, "code"), "fact_chain_mismatch");
+	assert_true(cJSON_IsString(tst_jget(d, "message")));
+	assert_string_equal(tst_jstr(d, "mismatch_reason"), reason);
+	assert_string_equal(tst_jstr(d, "fact_id"), fact_id);
+	assert_true(tst_jnum(d, "chain_seq") == seq);
+	tst_resp_free(&r);
 }
 
 static void
 test_chain_tamper_detected(void **state)
 {
 	(void)state;
-	struct tnode t = {0};
-	tnode_start(&t, 1, 60);
+	struct tst_node t = {0};
+	tst_node_start(&t, 1, 60);
 	char ids[5][64];
 	post_n(&t, 0, 5, ids);
-	struct http_resp r;
+	struct tst_resp r;
 	recall_full(&t, "value", &r);
 	assert_int_equal(r.status, 200);
-	http_done(&r);
-	tnode_stop(&t);
+	tst_resp_free(&r);
+	tst_node_stop(&t);
 
 	/* 1. value_v of fact #3 rewritten AND its cid recomputed to match:
 	 * reads pass, only the chain check catches it. */
@@ -675,38 +423,38 @@ test_chain_tamper_detected(void **state)
 	assert_true(stg_cid_compute(&ci, cid));
 	snprintf(sql, sizeof sql, "UPDATE facts SET value_v='forged value', cid='%s' WHERE id=?1", cid);
 	tamper(&t, sql, ids[2]);
-	tnode_start(&t, 1, 60);
-	http(&t, "POST", "/v1/recall", "{\"query\":\"forged\",\"scope\":\"team\"}", NULL, &r);
+	tst_node_start(&t, 1, 60);
+	tst_http(&t, "POST", "/v1/recall", "{\"query\":\"forged\",\"scope\":\"team\"}", NULL, &r);
 	assert_int_equal(r.status, 200); /* unverified read serves the forged row */
-	assert_true(cJSON_GetArraySize(jget(r.json, "facts")) >= 1);
-	http_done(&r);
+	assert_true(cJSON_GetArraySize(tst_jget(r.json, "facts")) >= 1);
+	tst_resp_free(&r);
 	snprintf(sql, sizeof sql, "/v1/facts/%s/verify-cid", ids[2]);
-	http(&t, "POST", sql, "{}", NULL, &r);
+	tst_http(&t, "POST", sql, "{}", NULL, &r);
 	if (r.status == 200)
-		assert_true(cJSON_IsTrue(jget(r.json, "cid_valid")));
-	http_done(&r);
+		assert_true(cJSON_IsTrue(tst_jget(r.json, "cid_valid")));
+	tst_resp_free(&r);
 	expect_mismatch(&t, "event_hash_mismatch", ids[2], 3);
-	tnode_stop(&t);
+	tst_node_stop(&t);
 
 	/* 2. Restore it; then the confidence of fact #2 (not recalled). */
 	snprintf(sql, sizeof sql, "UPDATE facts SET value_v='value 2', cid=NULL WHERE id=?1");
 	tamper(&t, sql, ids[2]);
 	/* cid NULL now differs from the chained cid too: still event_hash_mismatch on #3 */
-	tnode_start(&t, 1, 60);
+	tst_node_start(&t, 1, 60);
 	expect_mismatch(&t, "event_hash_mismatch", ids[2], 3);
-	tnode_stop(&t);
+	tst_node_stop(&t);
 
 	/* 3. A missing fact row comes first in chain order. */
 	tamper(&t, "DELETE FROM facts WHERE id=?1", ids[1]);
-	tnode_start(&t, 1, 60);
+	tst_node_start(&t, 1, 60);
 	expect_mismatch(&t, "fact_missing", ids[1], 2);
-	tnode_stop(&t);
+	tst_node_stop(&t);
 
 	/* 4. A confidence tamper on the first fact. */
 	tamper(&t, "UPDATE facts SET confidence=0.5 WHERE id=?1", ids[0]);
-	tnode_start(&t, 1, 60);
+	tst_node_start(&t, 1, 60);
 	expect_mismatch(&t, "event_hash_mismatch", ids[0], 1);
-	tnode_stop(&t);
+	tst_node_stop(&t);
 }
 
 /* A log that cannot be written leaves the checkpoint pending with the
@@ -715,29 +463,29 @@ static void
 test_chain_checkpoint_pending(void **state)
 {
 	(void)state;
-	struct tnode t = {0};
+	struct tst_node t = {0};
 	snprintf(t.dir, sizeof t.dir, "lite-XXXXXX");
 	assert_non_null(mkdtemp(t.dir));
-	tnode_paths(&t);
+	tst_node_paths(&t);
 	assert_int_equal(mkdir(t.tl, 0755), 0); /* the log path is a directory */
-	tnode_start(&t, 1, 60);
+	tst_node_start(&t, 1, 60);
 	post_n(&t, 0, 2, NULL);
-	struct http_resp r;
+	struct tst_resp r;
 	recall_full(&t, "value", &r);
 	assert_int_equal(r.status, 200);
-	const cJSON *p = jget(r.json, "chain_proof");
-	const cJSON *cp = jget(p, "checkpoint");
-	assert_true(jnum(p, "checked_entries") == 2);
-	assert_string_equal(jstr(cp, "status"), "pending");
-	assert_true(jnum(cp, "covered_chain_seq") == 2);
-	assert_true(jnum(cp, "attempt_count") >= 1);
-	assert_true(cJSON_IsString(jget(cp, "last_error")));
-	assert_true(cJSON_IsNull(jget(cp, "submitted_at")));
-	assert_true(cJSON_IsNull(jget(cp, "tl_log_index")));
-	assert_true(cJSON_IsNull(jget(cp, "tl_leaf_hash")));
-	assert_string_equal(jstr(cp, "chain_hash"), jstr(p, "head_hash"));
-	http_done(&r);
-	tnode_stop(&t);
+	const cJSON *p = tst_jget(r.json, "chain_proof");
+	const cJSON *cp = tst_jget(p, "checkpoint");
+	assert_true(tst_jnum(p, "checked_entries") == 2);
+	assert_string_equal(tst_jstr(cp, "status"), "pending");
+	assert_true(tst_jnum(cp, "covered_chain_seq") == 2);
+	assert_true(tst_jnum(cp, "attempt_count") >= 1);
+	assert_true(cJSON_IsString(tst_jget(cp, "last_error")));
+	assert_true(cJSON_IsNull(tst_jget(cp, "submitted_at")));
+	assert_true(cJSON_IsNull(tst_jget(cp, "tl_log_index")));
+	assert_true(cJSON_IsNull(tst_jget(cp, "tl_leaf_hash")));
+	assert_string_equal(tst_jstr(cp, "chain_hash"), tst_jstr(p, "head_hash"));
+	tst_resp_free(&r);
+	tst_node_stop(&t);
 }
 
 /* One chain per tenant (§11.1) sharing one log file; route permissions. */
@@ -745,53 +493,53 @@ static void
 test_chain_per_tenant_and_permissions(void **state)
 {
 	(void)state;
-	struct tnode t = {0};
+	struct tst_node t = {0};
 	t.bootstrap_key = "bootstrap-admin-key-0123456789";
-	tnode_start(&t, 1, 60);
+	tst_node_start(&t, 1, 60);
 	const char *admin = "Authorization: Bearer bootstrap-admin-key-0123456789";
 	const char *acme = "Authorization: Bearer tenant-acme-key-0123456789";
 	const char *writer = "Authorization: Bearer writer-only-key-0123456789";
-	struct http_resp r;
-	http(&t, "POST", "/v1/auth/keys",
+	struct tst_resp r;
+	tst_http(&t, "POST", "/v1/auth/keys",
 	     "{\"raw_key\":\"tenant-acme-key-0123456789\",\"entity_uri\":\"agent:acme\","
 	     "\"permissions\":[\"read\",\"write\"],\"tenant_id\":\"acme\"}",
 	     admin, &r);
 	assert_int_equal(r.status, 201);
-	http_done(&r);
-	http(&t, "POST", "/v1/auth/keys",
+	tst_resp_free(&r);
+	tst_http(&t, "POST", "/v1/auth/keys",
 	     "{\"raw_key\":\"writer-only-key-0123456789\",\"entity_uri\":\"agent:w\","
 	     "\"permissions\":[\"write\"]}",
 	     admin, &r);
 	assert_int_equal(r.status, 201);
-	http_done(&r);
+	tst_resp_free(&r);
 	char body[512], hdr[256];
 	for (int i = 0; i < 5; i++) {
 		snprintf(body, sizeof body, fact_json_fmt, i, i);
-		http(&t, "POST", "/v1/facts", body, i < 2 ? admin : acme, &r);
+		tst_http(&t, "POST", "/v1/facts", body, i < 2 ? admin : acme, &r);
 		assert_int_equal(r.status, 201);
-		http_done(&r);
+		tst_resp_free(&r);
 	}
 	const char *rb = "{\"query\":\"value\",\"scope\":\"team\"}";
 	snprintf(hdr, sizeof hdr, "%s\nStigmem-Verify: full", admin);
-	http(&t, "POST", "/v1/recall", rb, hdr, &r);
+	tst_http(&t, "POST", "/v1/recall", rb, hdr, &r);
 	assert_int_equal(r.status, 200);
-	const cJSON *p = jget(r.json, "chain_proof");
-	assert_string_equal(jstr(p, "tenant_id"), "default");
-	assert_true(jnum(p, "checked_entries") == 2);
-	assert_string_equal(jstr(jget(p, "checkpoint"), "tenant_id"), "default");
-	assert_true(jnum(jget(p, "checkpoint"), "covered_chain_seq") == 2);
-	assert_int_equal(cJSON_GetArraySize(jget(r.json, "facts")), 2); /* tenant-filtered */
-	http_done(&r);
+	const cJSON *p = tst_jget(r.json, "chain_proof");
+	assert_string_equal(tst_jstr(p, "tenant_id"), "default");
+	assert_true(tst_jnum(p, "checked_entries") == 2);
+	assert_string_equal(tst_jstr(tst_jget(p, "checkpoint"), "tenant_id"), "default");
+	assert_true(tst_jnum(tst_jget(p, "checkpoint"), "covered_chain_seq") == 2);
+	assert_int_equal(cJSON_GetArraySize(tst_jget(r.json, "facts")), 2); /* tenant-filtered */
+	tst_resp_free(&r);
 	snprintf(hdr, sizeof hdr, "%s\nStigmem-Verify: full", acme);
-	http(&t, "POST", "/v1/recall", rb, hdr, &r);
+	tst_http(&t, "POST", "/v1/recall", rb, hdr, &r);
 	assert_int_equal(r.status, 200);
-	p = jget(r.json, "chain_proof");
-	assert_string_equal(jstr(p, "tenant_id"), "acme");
-	assert_true(jnum(p, "checked_entries") == 3);
-	assert_true(jnum(jget(p, "checkpoint"), "covered_chain_seq") == 3);
-	assert_true(jnum(jget(p, "checkpoint"), "tl_log_index") == 4); /* one file, global index */
-	assert_int_equal(cJSON_GetArraySize(jget(r.json, "facts")), 3);
-	http_done(&r);
+	p = tst_jget(r.json, "chain_proof");
+	assert_string_equal(tst_jstr(p, "tenant_id"), "acme");
+	assert_true(tst_jnum(p, "checked_entries") == 3);
+	assert_true(tst_jnum(tst_jget(p, "checkpoint"), "covered_chain_seq") == 3);
+	assert_true(tst_jnum(tst_jget(p, "checkpoint"), "tl_log_index") == 4); /* one file, global index */
+	assert_int_equal(cJSON_GetArraySize(tst_jget(r.json, "facts")), 3);
+	tst_resp_free(&r);
 	/* the log links across tenants */
 	cJSON *lines = tl_lines(t.tl);
 	assert_int_equal(cJSON_GetArraySize(lines), 5);
@@ -802,39 +550,39 @@ test_chain_per_tenant_and_permissions(void **state)
 	int i = 0;
 	cJSON_ArrayForEach(ln, lines)
 	{
-		assert_true(jnum(ln, "index") == i++);
-		assert_string_equal(jstr(ln, "prev_hash"), prev);
+		assert_true(tst_jnum(ln, "index") == i++);
+		assert_string_equal(tst_jstr(ln, "prev_hash"), prev);
 		char cat[200], ch[STG_HEX_MAX];
-		snprintf(cat, sizeof cat, "%s%s", prev, jstr(ln, "leaf_hash"));
+		snprintf(cat, sizeof cat, "%s%s", prev, tst_jstr(ln, "leaf_hash"));
 		hex_of(cat, ch);
-		assert_string_equal(jstr(ln, "chain_hash"), ch);
+		assert_string_equal(tst_jstr(ln, "chain_hash"), ch);
 		snprintf(prev, sizeof prev, "%s", ch);
 	}
-	assert_string_equal(jstr(jget(cJSON_GetArrayItem(lines, 4), "payload"), "tenant_id"), "acme");
+	assert_string_equal(tst_jstr(tst_jget(cJSON_GetArrayItem(lines, 4), "payload"), "tenant_id"), "acme");
 	cJSON_Delete(lines);
 	/* cards are per tenant too */
-	http(&t, "GET", "/v1/cards/stigmem://c.example/user/u3?scope=team", NULL, admin, &r);
+	tst_http(&t, "GET", "/v1/cards/stigmem://c.example/user/u3?scope=team", NULL, admin, &r);
 	assert_int_equal(r.status, 404);
-	http_done(&r);
-	http(&t, "GET", "/v1/cards/stigmem://c.example/user/u3?scope=team", NULL, acme, &r);
+	tst_resp_free(&r);
+	tst_http(&t, "GET", "/v1/cards/stigmem://c.example/user/u3?scope=team", NULL, acme, &r);
 	assert_int_equal(r.status, 200);
-	http_done(&r);
+	tst_resp_free(&r);
 	/* a key without read: 403 on recall, cards and graph; no key: 401 */
-	http(&t, "POST", "/v1/recall", rb, writer, &r);
+	tst_http(&t, "POST", "/v1/recall", rb, writer, &r);
 	assert_int_equal(r.status, 403);
-	assert_string_equal(jstr(r.json, "detail"), "read permission required");
-	http_done(&r);
-	http(&t, "GET", "/v1/cards/stigmem://c.example/user/u0?scope=team", NULL, writer, &r);
+	assert_string_equal(tst_jstr(r.json, "detail"), "read permission required");
+	tst_resp_free(&r);
+	tst_http(&t, "GET", "/v1/cards/stigmem://c.example/user/u0?scope=team", NULL, writer, &r);
 	assert_int_equal(r.status, 403);
-	http_done(&r);
-	http(&t, "GET", "/v1/graph/neighbors?entity=stigmem%3A%2F%2Fc.example%2Fuser%2Fu0&scope=team",
+	tst_resp_free(&r);
+	tst_http(&t, "GET", "/v1/graph/neighbors?entity=stigmem%3A%2F%2Fc.example%2Fuser%2Fu0&scope=team",
 	     NULL, writer, &r);
 	assert_int_equal(r.status, 403);
-	http_done(&r);
-	http(&t, "POST", "/v1/recall", rb, NULL, &r);
+	tst_resp_free(&r);
+	tst_http(&t, "POST", "/v1/recall", rb, NULL, &r);
 	assert_int_equal(r.status, 401);
-	http_done(&r);
-	tnode_stop(&t);
+	tst_resp_free(&r);
+	tst_node_stop(&t);
 }
 
 static void

@@ -9,12 +9,17 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
-#include "test_lite_http.h"
+#include "../lib/testdata.h"
+#include "../lib/testnode.h"
 
 #define WRITERS 8
 #define MAX_ACK 20000
@@ -38,17 +43,17 @@ writer_main(void *arg)
 			 "{\"entity\":\"stigmem://dur/item/w%d-%d\",\"relation\":\"dur:seq\",\"value\":"
 			 "{\"type\":\"number\",\"v\":%d},\"source\":\"agent:w%d\",\"scope\":\"team\"}",
 			 w->idx, i, i, w->idx);
-		struct th_resp r = th_post(w->port, "/v1/facts", body);
-		if (r.status == 201 && th_str(r.json, "id")) {
-			snprintf(w->ids[w->n_ack++], 40, "%s", th_str(r.json, "id"));
+		struct tst_resp r = tst_post(w->port, "/v1/facts", body);
+		if (r.status == 201 && tst_str(r.json, "id")) {
+			snprintf(w->ids[w->n_ack++], 40, "%s", tst_str(r.json, "id"));
 		} else {
 			w->n_err++;
 			if (r.rc != CURLE_OK) {
-				th_resp_free(&r);
+				tst_resp_free(&r);
 				break; /* node gone */
 			}
 		}
-		th_resp_free(&r);
+		tst_resp_free(&r);
 	}
 	return NULL;
 }
@@ -59,6 +64,19 @@ now_s(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The node of this test: dur.db and dur_tl.jsonl in the current directory,
+ * checkpoint every 50 facts, any port. */
+static void
+dur_options(struct lite_options *o)
+{
+	lite_options_init(o);
+	o->port = 0;
+	o->db_path = "dur.db";
+	o->tl_path = "dur_tl.jsonl";
+	o->checkpoint_interval = 50;
+	o->quiet = true;
 }
 
 static void
@@ -76,12 +94,7 @@ t_kill9_keeps_acknowledged(void **state)
 	if (pid == 0) {
 		close(pfd[0]);
 		struct lite_options o;
-		lite_options_init(&o);
-		o.port = 0;
-		o.db_path = "dur.db";
-		o.tl_path = "dur_tl.jsonl";
-		o.checkpoint_interval = 50;
-		o.quiet = true;
+		dur_options(&o);
 		o.threads = 8;
 		struct lite_node *n = lite_node_start(&o, NULL, 0);
 		int port = n ? lite_node_port(n) : -1;
@@ -134,12 +147,7 @@ t_kill9_keeps_acknowledged(void **state)
 
 	/* Restart on the same files and read every acknowledged fact. */
 	struct lite_options o;
-	lite_options_init(&o);
-	o.port = 0;
-	o.db_path = "dur.db";
-	o.tl_path = "dur_tl.jsonl";
-	o.checkpoint_interval = 50;
-	o.quiet = true;
+	dur_options(&o);
 	char err[256];
 	struct lite_node *n = lite_node_start(&o, err, sizeof err);
 	assert_non_null(n);
@@ -148,26 +156,26 @@ t_kill9_keeps_acknowledged(void **state)
 	for (int i = 0; i < WRITERS; i++)
 		for (int k = 0; k < w[i].n_ack; k++) {
 			char path[128];
-			struct th_resp r = th_get(p2, th_fmt(path, sizeof path, "/v1/facts/%s", w[i].ids[k]));
+			struct tst_resp r = tst_get(p2, tst_fmt(path, sizeof path, "/v1/facts/%s", w[i].ids[k]));
 			if (r.status != 200)
 				missing++;
-			th_resp_free(&r);
+			tst_resp_free(&r);
 		}
 	assert_int_equal(missing, 0);
 	/* The chain re-verifies over every stored fact. */
 	const char *vh[] = {"Stigmem-Verify: full", NULL};
-	struct th_resp r = th_req(p2, "POST", "/v1/recall", "{\"query\":\"dur\",\"scope\":\"team\"}", vh);
+	struct tst_resp r = tst_req(p2, "POST", "/v1/recall", "{\"query\":\"dur\",\"scope\":\"team\"}", vh);
 	assert_int_equal(r.status, 200);
 	cJSON *proof = cJSON_GetObjectItem(r.json, "chain_proof");
 	assert_true(cJSON_IsObject(proof));
 	assert_true(cJSON_GetObjectItem(proof, "checked_entries")->valueint >= total);
-	th_resp_free(&r);
+	tst_resp_free(&r);
 	/* And the node accepts new writes after recovery. */
-	r = th_post(p2, "/v1/facts",
+	r = tst_post(p2, "/v1/facts",
 		    "{\"entity\":\"stigmem://dur/item/after\",\"relation\":\"dur:seq\",\"value\":"
 		    "{\"type\":\"number\",\"v\":1},\"source\":\"agent:after\",\"scope\":\"team\"}");
 	assert_int_equal(r.status, 201);
-	th_resp_free(&r);
+	tst_resp_free(&r);
 	lite_node_stop(n);
 	for (int i = 0; i < WRITERS; i++)
 		free(w[i].ids);

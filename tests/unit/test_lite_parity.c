@@ -9,40 +9,31 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
-#include "test_lite_http.h"
+#include "../lib/testdata.h"
+#include "../lib/testnode.h"
 
 /* ---- fixture loading ---------------------------------------------------------- */
 
 static char fixdir[1024];
 
 static cJSON *
-load_json(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	struct stg_buf b;
-	stg_buf_init(&b);
-	char tmp[8192];
-	size_t k;
-	while ((k = fread(tmp, 1, sizeof tmp, f)) > 0)
-		stg_buf_append(&b, tmp, k);
-	fclose(f);
-	cJSON *j = b.data ? cJSON_ParseWithLength(b.data, b.len) : NULL;
-	stg_buf_done(&b);
-	return j;
-}
-
-static cJSON *
 load_fixture(const char *name)
 {
 	char p[1400];
+	size_t len;
 	snprintf(p, sizeof p, "%s/%s", fixdir, name);
-	return load_json(p);
+	char *s = tst_read_file(p, &len);
+	cJSON *j = s ? cJSON_ParseWithLength(s, len) : NULL;
+	free(s);
+	return j;
 }
 
 /* ---- id map: recorded string -> our string ---------------------------------------- */
@@ -110,7 +101,7 @@ map_from_bodies(const cJSON *rec, const cJSON *ours)
 	if (cJSON_IsObject(rec) && cJSON_IsObject(ours)) {
 		static const char *const keys[] = {"id", "cid", "resolution_fact_id", "conflict_id"};
 		for (size_t i = 0; i < 4; i++) {
-			const char *a = th_str(rec, keys[i]), *b = th_str(ours, keys[i]);
+			const char *a = tst_str(rec, keys[i]), *b = tst_str(ours, keys[i]);
 			if (a && b)
 				map_add(a, b);
 		}
@@ -235,17 +226,17 @@ static const char *reader_key = "reader-key-0123456789abcdefghij";
 static const char *admin_key = "admin-key-0123456789abcdefghijkl";
 
 /* Send `req` (a recorded request object) to port with ids mapped. */
-static struct th_resp
+static struct tst_resp
 send_recorded(int port, const cJSON *req, const char *path_override, const char *body_override)
 {
-	const char *method = th_str(req, "method");
-	char *path = map_apply(path_override ? path_override : th_str(req, "path"));
+	const char *method = tst_str(req, "method");
+	char *path = map_apply(path_override ? path_override : tst_str(req, "path"));
 	char *body = NULL;
 	if (body_override) {
 		body = map_apply(body_override);
 	} else {
 		const cJSON *b = cJSON_GetObjectItem(req, "body");
-		const char *raw = th_str(req, "body_raw");
+		const char *raw = tst_str(req, "body_raw");
 		if (raw)
 			body = strdup(raw);
 		else if (b) {
@@ -298,7 +289,7 @@ send_recorded(int port, const cJSON *req, const char *path_override, const char 
 		nh++;
 	}
 	hv[nh] = NULL;
-	struct th_resp r = th_req(port, method, path, body, hv);
+	struct tst_resp r = tst_req(port, method, path, body, hv);
 	free(path);
 	free(body);
 	return r;
@@ -306,7 +297,7 @@ send_recorded(int port, const cJSON *req, const char *path_override, const char 
 
 /* Compare our response with a recorded {status, headers, body}. */
 static void
-compare(const char *name, const struct th_resp *r, const cJSON *rec_status, const cJSON *rec_headers,
+compare(const char *name, const struct tst_resp *r, const cJSON *rec_status, const cJSON *rec_headers,
 	const cJSON *rec_body, bool body_is_json)
 {
 	n_compared++;
@@ -319,7 +310,7 @@ compare(const char *name, const struct th_resp *r, const cJSON *rec_status, cons
 	static const char *const hk[] = {"x-total-count", "www-authenticate", "allow", "content-type"};
 	for (size_t i = 0; rec_headers && i < 4; i++) {
 		char v[128];
-		if (cJSON_GetObjectItem(rec_headers, hk[i]) && !th_header(r, hk[i], v, sizeof v))
+		if (cJSON_GetObjectItem(rec_headers, hk[i]) && !tst_header(r, hk[i], v, sizeof v))
 			note_fail(name, "missing header %s", hk[i]);
 	}
 	if (!body_is_json)
@@ -356,20 +347,20 @@ find_ref(const char *ref)
 static bool
 find_conflict(int port, const char *a, const char *b, char out[128])
 {
-	struct th_resp r = th_get(port, "/v1/conflicts?limit=500");
+	struct tst_resp r = tst_get(port, "/v1/conflicts?limit=500");
 	const cJSON *c;
 	bool ok = false;
 	cJSON_ArrayForEach(c, cJSON_GetObjectItem(r.json, "conflicts"))
 	{
-		const char *fa = th_str(cJSON_GetObjectItem(c, "fact_a"), "id");
-		const char *fb = th_str(cJSON_GetObjectItem(c, "fact_b"), "id");
+		const char *fa = tst_str(cJSON_GetObjectItem(c, "fact_a"), "id");
+		const char *fb = tst_str(cJSON_GetObjectItem(c, "fact_b"), "id");
 		if (fa && fb && ((!strcmp(fa, a) && !strcmp(fb, b)) || (!strcmp(fa, b) && !strcmp(fb, a)))) {
-			snprintf(out, 128, "%s", th_str(c, "conflict_id"));
+			snprintf(out, 128, "%s", tst_str(c, "conflict_id"));
 			ok = true;
 			break;
 		}
 	}
-	th_resp_free(&r);
+	tst_resp_free(&r);
 	return ok;
 }
 
@@ -424,8 +415,8 @@ replay_seeds(int port)
 	{
 		char name[160];
 		snprintf(name, sizeof name, "seed %d %s", cJSON_GetObjectItem(s, "step")->valueint,
-			 th_str(s, "ref") ? th_str(s, "ref") : "");
-		const char *pt = th_str(s, "path_template");
+			 tst_str(s, "ref") ? tst_str(s, "ref") : "");
+		const char *pt = tst_str(s, "path_template");
 		char *path = pt ? expand(port, pt) : NULL;
 		char *body = NULL;
 		const cJSON *bt = cJSON_GetObjectItem(s, "body_template");
@@ -437,8 +428,8 @@ replay_seeds(int port)
 		const cJSON *rec = cJSON_GetObjectItem(s, "recorded");
 		/* The reference conflict id in the recorded path maps to ours. */
 		if (pt && path)
-			map_add(th_str(s, "path"), path);
-		struct th_resp r = send_recorded(port, s, path, body);
+			map_add(tst_str(s, "path"), path);
+		struct tst_resp r = send_recorded(port, s, path, body);
 		const cJSON *rb = cJSON_GetObjectItem(rec, "body");
 		if (rb) {
 			compare(name, &r, cJSON_GetObjectItem(rec, "status"), NULL, rb, true);
@@ -455,7 +446,7 @@ replay_seeds(int port)
 					/* Recorder annotation: de-dup returned that ref's fact. */
 					const struct seedref *sr =
 						cJSON_IsString(k) ? find_ref(k->valuestring) : NULL;
-					if (!sr || !th_str(r.json, "id") || strcmp(sr->id, th_str(r.json, "id")))
+					if (!sr || !tst_str(r.json, "id") || strcmp(sr->id, tst_str(r.json, "id")))
 						note_fail(name, "de-dup did not return the fact of %s",
 							  cJSON_IsString(k) ? k->valuestring : "?");
 					continue;
@@ -470,7 +461,7 @@ replay_seeds(int port)
 		map_from_bodies(rb, r.json);
 		if (pt && path) {
 			/* map "stigmem:conflict:<ref uuid>" too */
-			const char *rp = th_str(s, "path"), *k1 = strstr(rp, "stigmem:conflict:"),
+			const char *rp = tst_str(s, "path"), *k1 = strstr(rp, "stigmem:conflict:"),
 				   *k2 = strstr(path, "stigmem:conflict:");
 			if (k1 && k2) {
 				char a[64], b2[64];
@@ -479,15 +470,15 @@ replay_seeds(int port)
 				map_add(a, b2);
 			}
 		}
-		const char *ref = th_str(s, "ref");
-		if (ref && n_refs < 256 && r.json && th_str(r.json, "id")) {
+		const char *ref = tst_str(s, "ref");
+		if (ref && n_refs < 256 && r.json && tst_str(r.json, "id")) {
 			struct seedref *sr = &refs[n_refs++];
 			snprintf(sr->ref, sizeof sr->ref, "%s", ref);
-			snprintf(sr->id, sizeof sr->id, "%s", th_str(r.json, "id"));
+			snprintf(sr->id, sizeof sr->id, "%s", tst_str(r.json, "id"));
 			snprintf(sr->cid, sizeof sr->cid, "%s",
-				 th_str(r.json, "cid") ? th_str(r.json, "cid") : "");
+				 tst_str(r.json, "cid") ? tst_str(r.json, "cid") : "");
 		}
-		th_resp_free(&r);
+		tst_resp_free(&r);
 		free(path);
 		free(body);
 	}
@@ -502,15 +493,15 @@ map_system_facts(int port)
 	const cJSON *f;
 	cJSON_ArrayForEach(f, cJSON_GetObjectItem(cJSON_GetObjectItem(all, "body"), "facts"))
 	{
-		const char *id = th_str(f, "id");
+		const char *id = tst_str(f, "id");
 		bool known = false;
 		for (int i = 0; i < map_n && !known; i++)
 			known = strcmp(map_from[i], id) == 0;
 		if (known)
 			continue;
-		char *ent = map_apply(th_str(f, "entity"));
+		char *ent = map_apply(tst_str(f, "entity"));
 		char *e = curl_easy_escape(NULL, ent, 0);
-		char *rel = curl_easy_escape(NULL, th_str(f, "relation"), 0);
+		char *rel = curl_easy_escape(NULL, tst_str(f, "relation"), 0);
 		char path[2048];
 		snprintf(path, sizeof path,
 			 "/v1/facts?entity=%s&relation=%s&include_contradicted=true&include_expired=true&limit=500",
@@ -518,7 +509,7 @@ map_system_facts(int port)
 		curl_free(e);
 		curl_free(rel);
 		free(ent);
-		struct th_resp r = th_get(port, path);
+		struct tst_resp r = tst_get(port, path);
 		if (getenv("PARITY_DEBUG"))
 			fprintf(stderr, "map %s: %s -> %ld %.300s\n", id, path, r.status, r.body.data);
 		const cJSON *v = cJSON_GetObjectItem(cJSON_GetObjectItem(f, "value"), "v");
@@ -530,13 +521,13 @@ map_system_facts(int port)
 			bool same = vs ? (cJSON_IsString(ov) && strcmp(ov->valuestring, vs) == 0)
 				       : (jtype(ov) == jtype(v));
 			bool only = cJSON_GetArraySize(cJSON_GetObjectItem(r.json, "facts")) == 1;
-			if ((same || only) && !strcmp(th_str(o, "source"), th_str(f, "source"))) {
-				map_add(id, th_str(o, "id"));
+			if ((same || only) && !strcmp(tst_str(o, "source"), tst_str(f, "source"))) {
+				map_add(id, tst_str(o, "id"));
 				break;
 			}
 		}
 		free(vs);
-		th_resp_free(&r);
+		tst_resp_free(&r);
 	}
 	cJSON_Delete(all);
 }
@@ -549,11 +540,11 @@ map_conflicts(int port)
 	const cJSON *c;
 	cJSON_ArrayForEach(c, cJSON_GetObjectItem(cJSON_GetObjectItem(fx, "body"), "conflicts"))
 	{
-		char *a = map_apply(th_str(cJSON_GetObjectItem(c, "fact_a"), "id"));
-		char *b = map_apply(th_str(cJSON_GetObjectItem(c, "fact_b"), "id"));
+		char *a = map_apply(tst_str(cJSON_GetObjectItem(c, "fact_a"), "id"));
+		char *b = map_apply(tst_str(cJSON_GetObjectItem(c, "fact_b"), "id"));
 		char ours[128];
 		if (find_conflict(port, a, b, ours))
-			map_add(th_str(c, "conflict_id"), ours);
+			map_add(tst_str(c, "conflict_id"), ours);
 		free(a);
 		free(b);
 	}
@@ -578,8 +569,8 @@ is_seed_request(const cJSON *req)
 	const cJSON *s;
 	cJSON_ArrayForEach(s, cJSON_GetObjectItem(seeds, "seeds"))
 	{
-		if (strcmp(th_str(s, "method"), th_str(req, "method")) != 0 ||
-		    strcmp(th_str(s, "path"), th_str(req, "path")) != 0)
+		if (strcmp(tst_str(s, "method"), tst_str(req, "method")) != 0 ||
+		    strcmp(tst_str(s, "path"), tst_str(req, "path")) != 0)
 			continue;
 		const cJSON *a = cJSON_GetObjectItem(s, "body"), *b = cJSON_GetObjectItem(req, "body");
 		if ((!a && !b) || (a && b && cJSON_Compare(a, b, 1)))
@@ -613,21 +604,21 @@ static void
 run_fixture(int port, const char *file, cJSON *fx)
 {
 	const cJSON *req = cJSON_GetObjectItem(fx, "request");
-	struct th_resp r = send_recorded(port, req, NULL, NULL);
+	struct tst_resp r = send_recorded(port, req, NULL, NULL);
 	for (size_t i = 0; i < sizeof deviations / sizeof deviations[0]; i++)
 		if (!strcmp(deviations[i].file, file)) {
 			n_compared++;
 			if (r.status != deviations[i].status)
 				note_fail(file, "deviation status %ld, expected %ld", r.status,
 					  deviations[i].status);
-			th_resp_free(&r);
+			tst_resp_free(&r);
 			return;
 		}
 	const cJSON *bij = cJSON_GetObjectItem(fx, "body_is_json");
 	compare(file, &r, cJSON_GetObjectItem(fx, "status"), cJSON_GetObjectItem(fx, "headers"),
 		cJSON_GetObjectItem(fx, "body"), !cJSON_IsFalse(bij));
 	map_from_bodies(cJSON_GetObjectItem(fx, "body"), r.json);
-	th_resp_free(&r);
+	tst_resp_free(&r);
 }
 
 static int
@@ -666,7 +657,7 @@ t_parity(void **state)
 	o.checkpoint_interval = 1;
 	o.tl_path = "parity_tl.jsonl";
 	unlink("parity_tl.jsonl");
-	struct lite_node *na = th_start("parity-a.db", &o);
+	struct lite_node *na = tst_start("parity-a.db", &o);
 	assert_non_null(na);
 	int pa = lite_node_port(na);
 	replay_seeds(pa);
@@ -694,7 +685,7 @@ t_parity(void **state)
 	lite_options_init(&o);
 	o.auth = LITE_AUTH_REQUIRED;
 	o.bootstrap_key = admin_key;
-	struct lite_node *ne = th_start("parity-e.db", &o);
+	struct lite_node *ne = tst_start("parity-e.db", &o);
 	assert_non_null(ne);
 	int pe = lite_node_port(ne);
 	{
@@ -704,9 +695,9 @@ t_parity(void **state)
 		snprintf(body, sizeof body,
 			 "{\"raw_key\":\"%s\",\"entity_uri\":\"agent:reader\",\"permissions\":[\"read\"]}",
 			 reader_key);
-		struct th_resp r = th_req(pe, "POST", "/v1/auth/keys", body, h);
+		struct tst_resp r = tst_req(pe, "POST", "/v1/auth/keys", body, h);
 		assert_int_equal(r.status, 201);
-		th_resp_free(&r);
+		tst_resp_free(&r);
 	}
 	const char *order_e[] = {"auth-wellknown.json",	"auth-key-create.json",
 				 "auth-me-admin.json",	"error-401-no-key.json",
@@ -723,7 +714,7 @@ t_parity(void **state)
 	lite_node_stop(ne);
 
 	/* Phase F: a fresh node and the -0.0 confidence write. */
-	struct lite_node *nfn = th_start("parity-f.db", NULL);
+	struct lite_node *nfn = tst_start("parity-f.db", NULL);
 	int pf = lite_node_port(nfn);
 	const char *order_f[] = {"poison-post-negative-zero-confidence.json",
 				 "poison-facts-list-409.json", "poison-verify-cid.json"};

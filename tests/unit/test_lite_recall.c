@@ -27,273 +27,19 @@
 #include "stigmem/embed.h"
 #include "stigmem/score.h"
 
-/* ---- in-process node + HTTP helpers (libcurl) ------------------------------ */
-
-struct tnode {
-	struct lite_node *node;
-	char dir[256];               /* scratch directory of this node */
-	char db[320];
-	char tl[320];
-	int port;
-	const char *bootstrap_key;   /* set => auth required with this admin key */
-};
-
-static __attribute__((unused)) void
-tnode_paths(struct tnode *t)
-{
-	snprintf(t->db, sizeof t->db, "%s/node.db", t->dir);
-	snprintf(t->tl, sizeof t->tl, "%s/tl.jsonl", t->dir);
-}
-
-/* Start a node in a fresh scratch directory (or reuse t->dir when set). */
-static __attribute__((unused)) void
-tnode_start(struct tnode *t, long interval, long max_age)
-{
-	if (!t->dir[0]) {
-		snprintf(t->dir, sizeof t->dir, "lite-XXXXXX");
-		assert_non_null(mkdtemp(t->dir));
-	}
-	tnode_paths(t);
-	struct lite_options o;
-	lite_options_init(&o);
-	o.host = "127.0.0.1";
-	o.port = 0;
-	o.db_path = t->db;
-	o.tl_path = t->tl;
-	o.auth = t->bootstrap_key ? LITE_AUTH_REQUIRED : LITE_AUTH_NONE;
-	o.bootstrap_key = t->bootstrap_key;
-	o.quiet = true;
-	o.checkpoint_interval = interval;
-	o.checkpoint_max_age_s = max_age;
-	char err[256] = "";
-	t->node = lite_node_start(&o, err, sizeof err);
-	if (!t->node)
-		fail_msg("lite_node_start: %s", err);
-	t->port = lite_node_port(t->node);
-	assert_true(t->port > 0);
-}
-
-static __attribute__((unused)) void
-tnode_stop(struct tnode *t)
-{
-	lite_node_stop(t->node);
-	t->node = NULL;
-}
-
-struct http_resp {
-	long status;
-	struct stg_buf body;
-	char total_count[32];        /* X-Total-Count, "" when absent */
-	cJSON *json;                 /* parsed body (NULL when not JSON) */
-};
-
-static __attribute__((unused)) size_t
-on_body(char *p, size_t sz, size_t n, void *ud)
-{
-	stg_buf_append(ud, p, sz * n);
-	return sz * n;
-}
-
-static __attribute__((unused)) size_t
-on_header(char *p, size_t sz, size_t n, void *ud)
-{
-	struct http_resp *r = ud;
-	size_t len = sz * n;
-	if (len > 14 && strncasecmp(p, "x-total-count:", 14) == 0) {
-		size_t k = 0;
-		for (size_t i = 14; i < len && k + 1 < sizeof r->total_count; i++)
-			if (p[i] >= '0' && p[i] <= '9')
-				r->total_count[k++] = p[i];
-		r->total_count[k] = '\0';
-	}
-	return len;
-}
-
-static __attribute__((unused)) void
-http_done(struct http_resp *r)
-{
-	stg_buf_done(&r->body);
-	cJSON_Delete(r->json);
-	memset(r, 0, sizeof *r);
-}
-
-/* One request; `hdr` is an extra header line or NULL. Fills r (http_done it). */
-static __attribute__((unused)) void
-http(const struct tnode *t, const char *method, const char *path, const char *body,
-     const char *hdr, struct http_resp *r)
-{
-	memset(r, 0, sizeof *r);
-	stg_buf_init(&r->body);
-	CURL *c = curl_easy_init();
-	assert_non_null(c);
-	char url[4096];
-	snprintf(url, sizeof url, "http://127.0.0.1:%d%s", t->port, path);
-	struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
-	/* hdr: one or more header lines separated by '\n' */
-	for (const char *p = hdr; p && *p;) {
-		const char *e = strchr(p, '\n');
-		size_t l = e ? (size_t)(e - p) : strlen(p);
-		char line[1024];
-		snprintf(line, sizeof line, "%.*s", (int)l, p);
-		h = curl_slist_append(h, line);
-		p = e ? e + 1 : p + l;
-	}
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
-	if (body)
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &r->body);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
-	CURLcode cc = curl_easy_perform(c);
-	if (cc != CURLE_OK)
-		fail_msg("curl %s %s: %s", method, path, curl_easy_strerror(cc));
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
-	curl_slist_free_all(h);
-	curl_easy_cleanup(c);
-	if (r->body.len)
-		r->json = cJSON_ParseWithLength(r->body.data, r->body.len);
-}
-
-/* POST /v1/facts; returns the new id (static buffer copy in out). */
-static __attribute__((unused)) void
-post_fact(const struct tnode *t, const char *json, char out[64])
-{
-	struct http_resp r;
-	http(t, "POST", "/v1/facts", json, NULL, &r);
-	if (r.status != 201)
-		fail_msg("POST /v1/facts %ld: %s", r.status, r.body.data ? r.body.data : "");
-	const cJSON *id = cJSON_GetObjectItemCaseSensitive(r.json, "id");
-	assert_true(cJSON_IsString(id));
-	if (out)
-		snprintf(out, 64, "%s", id->valuestring);
-	http_done(&r);
-}
-
-static __attribute__((unused)) char *
-read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	struct stg_buf b;
-	stg_buf_init(&b);
-	char tmp[65536];
-	size_t k;
-	while ((k = fread(tmp, 1, sizeof tmp, f)) > 0)
-		stg_buf_append(&b, tmp, k);
-	fclose(f);
-	if (len)
-		*len = b.len;
-	return stg_buf_take(&b);
-}
-
-/* A fixture file of the reference node as parsed JSON; fails when absent. */
-static __attribute__((unused)) cJSON *
-fixture(const char *name)
-{
-	const char *dir = getenv("STG_SHARED_DIR");
-	if (!dir)
-		fail_msg("STG_SHARED_DIR is not set");
-	char path[1024];
-	snprintf(path, sizeof path, "%s/fixtures/reference-node/%s", dir, name);
-	char *s = read_file(path, NULL);
-	if (!s)
-		fail_msg("missing fixture %s", path);
-	cJSON *j = cJSON_Parse(s);
-	free(s);
-	assert_non_null(j);
-	return j;
-}
-
-/* Replay the phase-A fact writes of seed-requests.json (steps <= upto),
- * remembering each fact id under its ref in `ids` (an object ref -> id). */
-static __attribute__((unused)) cJSON *
-replay_seed(const struct tnode *t, int upto)
-{
-	cJSON *seed = fixture("seed-requests.json");
-	cJSON *ids = cJSON_CreateObject();
-	const cJSON *s;
-	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(seed, "seeds"))
-	{
-		int step = cJSON_GetObjectItemCaseSensitive(s, "step")->valueint;
-		const char *path = cJSON_GetObjectItemCaseSensitive(s, "path")->valuestring;
-		if (step > upto)
-			break;
-		if (strcmp(path, "/v1/facts") != 0)
-			continue;
-		const cJSON *b = cJSON_GetObjectItemCaseSensitive(s, "body_template");
-		if (!b)
-			b = cJSON_GetObjectItemCaseSensitive(s, "body");
-		char *txt = cJSON_PrintUnformatted(b);
-		/* Substitute ${fact:<ref>} with the ids seen so far. */
-		struct stg_buf out;
-		stg_buf_init(&out);
-		for (const char *p = txt; *p;) {
-			if (strncmp(p, "${fact:", 7) == 0 && strchr(p, '}')) {
-				const char *e = strchr(p, '}');
-				char ref[128];
-				snprintf(ref, sizeof ref, "%.*s", (int)(e - p - 7), p + 7);
-				const cJSON *id = cJSON_GetObjectItemCaseSensitive(ids, ref);
-				assert_non_null(id);
-				stg_buf_puts(&out, id->valuestring);
-				p = e + 1;
-			} else {
-				stg_buf_putc(&out, *p++);
-			}
-		}
-		char id[64];
-		post_fact(t, out.data, id);
-		const char *ref = cJSON_GetObjectItemCaseSensitive(s, "ref")->valuestring;
-		if (!cJSON_GetObjectItemCaseSensitive(ids, ref))
-			cJSON_AddStringToObject(ids, ref, id);
-		stg_buf_done(&out);
-		free(txt);
-	}
-	cJSON_Delete(seed);
-	return ids;
-}
-
-static __attribute__((unused)) const cJSON *
-jget(const cJSON *o, const char *k)
-{
-	return cJSON_GetObjectItemCaseSensitive(o, k);
-}
-
-static __attribute__((unused)) double
-jnum(const cJSON *o, const char *k)
-{
-	const cJSON *v = jget(o, k);
-	if (!cJSON_IsNumber(v))
-		fail_msg("member %s is not a number", k);
-	return v->valuedouble;
-}
-
-static __attribute__((unused)) const char *
-jstr(const cJSON *o, const char *k)
-{
-	const cJSON *v = jget(o, k);
-	if (!cJSON_IsString(v))
-		fail_msg("member %s is not a string", k);
-	return v->valuestring;
-}
+#include "../lib/testdata.h"
+#include "../lib/testnode.h"
 
 /* ---- shared fixture node ----------------------------------------------------- */
 
-static struct tnode g_fix;
+static struct tst_node g_fix;
 static cJSON *g_ids;
 
 static int
 setup_fixture_node(void **state)
 {
 	(void)state;
-	memset(&g_fix, 0, sizeof g_fix);
-	tnode_start(&g_fix, 1, 60);
-	g_ids = replay_seed(&g_fix, 65);
+	g_ids = tst_node_start_seeded(&g_fix, 1, 60, 65);
 	return 0;
 }
 
@@ -301,7 +47,7 @@ static int
 teardown_fixture_node(void **state)
 {
 	(void)state;
-	tnode_stop(&g_fix);
+	tst_node_stop(&g_fix);
 	cJSON_Delete(g_ids);
 	g_ids = NULL;
 	return 0;
@@ -311,14 +57,14 @@ teardown_fixture_node(void **state)
 static void
 entry_sig(const cJSON *e, char *out, size_t cap)
 {
-	const cJSON *f = jget(e, "fact"), *bd = jget(e, "score_breakdown");
-	char *v = cJSON_PrintUnformatted(jget(f, "value"));
+	const cJSON *f = tst_jget(e, "fact"), *bd = tst_jget(e, "score_breakdown");
+	char *v = cJSON_PrintUnformatted(tst_jget(f, "value"));
 	snprintf(out, cap, "%s|%s|%s|%s|%.6f|%.4f,%.4f,%.4f,%.4f,%.4f,%.6f|%d|%d|%d|%.6f",
-		 jstr(f, "entity"), jstr(f, "relation"), jstr(f, "source"), v, jnum(e, "score"),
-		 jnum(bd, "lexical"), jnum(bd, "semantic"), jnum(bd, "graph"),
-		 jnum(bd, "source_trust"), jnum(bd, "recency"), jnum(bd, "weighted_total"),
-		 (int)jnum(e, "hop_distance"), (int)jnum(e, "token_estimate"),
-		 cJSON_IsTrue(jget(e, "from_card")), jnum(f, "confidence"));
+		 tst_jstr(f, "entity"), tst_jstr(f, "relation"), tst_jstr(f, "source"), v, tst_jnum(e, "score"),
+		 tst_jnum(bd, "lexical"), tst_jnum(bd, "semantic"), tst_jnum(bd, "graph"),
+		 tst_jnum(bd, "source_trust"), tst_jnum(bd, "recency"), tst_jnum(bd, "weighted_total"),
+		 (int)tst_jnum(e, "hop_distance"), (int)tst_jnum(e, "token_estimate"),
+		 cJSON_IsTrue(tst_jget(e, "from_card")), tst_jnum(f, "confidence"));
 	free(v);
 }
 
@@ -364,39 +110,39 @@ check_formula(const cJSON *resp, struct stg_recall_weights w)
 	double W = w.lexical + w.semantic + w.graph + w.recency;
 	if (W == 0)
 		W = 1.0;
-	cJSON_ArrayForEach(e, jget(resp, "facts"))
+	cJSON_ArrayForEach(e, tst_jget(resp, "facts"))
 	{
-		const cJSON *f = jget(e, "fact"), *bd = jget(e, "score_breakdown");
-		double score = jnum(e, "score");
-		assert_true(jnum(bd, "weighted_total") == score);
-		if (cJSON_IsTrue(jget(e, "from_card"))) {
-			assert_true(score == jnum(f, "confidence"));
-			assert_true(jnum(bd, "source_trust") == jnum(f, "confidence"));
-			assert_true(jnum(bd, "lexical") == 0 && jnum(bd, "graph") == 0);
-			assert_int_equal((int)jnum(e, "hop_distance"), 0);
-			assert_true(strncmp(jstr(f, "id"), "card:", 5) == 0);
-			assert_string_equal(jstr(f, "relation"), "stigmem:card:summary");
+		const cJSON *f = tst_jget(e, "fact"), *bd = tst_jget(e, "score_breakdown");
+		double score = tst_jnum(e, "score");
+		assert_true(tst_jnum(bd, "weighted_total") == score);
+		if (cJSON_IsTrue(tst_jget(e, "from_card"))) {
+			assert_true(score == tst_jnum(f, "confidence"));
+			assert_true(tst_jnum(bd, "source_trust") == tst_jnum(f, "confidence"));
+			assert_true(tst_jnum(bd, "lexical") == 0 && tst_jnum(bd, "graph") == 0);
+			assert_int_equal((int)tst_jnum(e, "hop_distance"), 0);
+			assert_true(strncmp(tst_jstr(f, "id"), "card:", 5) == 0);
+			assert_string_equal(tst_jstr(f, "relation"), "stigmem:card:summary");
 		} else {
-			int hop = (int)jnum(e, "hop_distance");
+			int hop = (int)tst_jnum(e, "hop_distance");
 			double g = hop == 0 ? 1.0 : 1.0 / (1.0 + hop);
-			assert_true(fabs(jnum(bd, "graph") - g) < 5.1e-5);
-			double base = (w.lexical * jnum(bd, "lexical") + w.semantic * jnum(bd, "semantic") +
-				       w.graph * g + w.recency * jnum(bd, "recency")) / W;
-			double expect = base * jnum(f, "confidence");
+			assert_true(fabs(tst_jnum(bd, "graph") - g) < 5.1e-5);
+			double base = (w.lexical * tst_jnum(bd, "lexical") + w.semantic * tst_jnum(bd, "semantic") +
+				       w.graph * g + w.recency * tst_jnum(bd, "recency")) / W;
+			double expect = base * tst_jnum(f, "confidence");
 			/* breakdown signals carry 4 decimals: allow their rounding */
 			double tol = 5.01e-5 * (w.lexical + w.semantic + w.recency) / W *
-					     jnum(f, "confidence") + 1e-6;
+					     tst_jnum(f, "confidence") + 1e-6;
 			if (fabs(expect - score) > tol)
-				fail_msg("%s %s: score %.6f, formula gives %.6f", jstr(f, "entity"),
-					 jstr(f, "relation"), score, expect);
-			assert_true(jnum(bd, "source_trust") == 0.0);
+				fail_msg("%s %s: score %.6f, formula gives %.6f", tst_jstr(f, "entity"),
+					 tst_jstr(f, "relation"), score, expect);
+			assert_true(tst_jnum(bd, "source_trust") == 0.0);
 		}
 		if (prev) {
-			double ps = jnum(prev, "score");
+			double ps = tst_jnum(prev, "score");
 			assert_true(ps >= score);
 			if (ps == score)
-				assert_true(strcmp(jstr(jget(prev, "fact"), "id"),
-						   jstr(jget(e, "fact"), "id")) < 0);
+				assert_true(strcmp(tst_jstr(tst_jget(prev, "fact"), "id"),
+						   tst_jstr(tst_jget(e, "fact"), "id")) < 0);
 		}
 		prev = e;
 	}
@@ -406,13 +152,13 @@ static struct stg_recall_weights
 req_weights(const cJSON *body)
 {
 	struct stg_recall_weights w = {0.35, 0.35, 0.15, 0.10, 0.05};
-	const cJSON *wj = jget(body, "weights");
+	const cJSON *wj = tst_jget(body, "weights");
 	if (wj) {
-		w.lexical = jnum(wj, "lexical");
-		w.semantic = jnum(wj, "semantic");
-		w.graph = jnum(wj, "graph");
-		w.source_trust = jnum(wj, "source_trust");
-		w.recency = jnum(wj, "recency");
+		w.lexical = tst_jnum(wj, "lexical");
+		w.semantic = tst_jnum(wj, "semantic");
+		w.graph = tst_jnum(wj, "graph");
+		w.source_trust = tst_jnum(wj, "source_trust");
+		w.recency = tst_jnum(wj, "recency");
 	}
 	return w;
 }
@@ -421,18 +167,18 @@ req_weights(const cJSON *body)
 static void
 check_recording(const char *name)
 {
-	cJSON *fx = fixture(name);
-	const cJSON *rq = jget(fx, "request");
-	char *body = cJSON_PrintUnformatted(jget(rq, "body"));
-	const cJSON *hv = jget(jget(rq, "headers"), "Stigmem-Verify");
-	struct http_resp r;
-	http(&g_fix, "POST", jstr(rq, "path"), body,
+	cJSON *fx = tst_fixture(name);
+	const cJSON *rq = tst_jget(fx, "request");
+	char *body = cJSON_PrintUnformatted(tst_jget(rq, "body"));
+	const cJSON *hv = tst_jget(tst_jget(rq, "headers"), "Stigmem-Verify");
+	struct tst_resp r;
+	tst_http(&g_fix, "POST", tst_jstr(rq, "path"), body,
 	     cJSON_IsString(hv) ? "Stigmem-Verify: full" : NULL, &r);
-	int want_status = (int)jnum(fx, "status");
+	int want_status = (int)tst_jnum(fx, "status");
 	if (r.status != want_status)
 		fail_msg("%s: status %ld, recorded %d: %s", name, r.status, want_status,
 			 r.body.data ? r.body.data : "");
-	const cJSON *rec = jget(fx, "body");
+	const cJSON *rec = tst_jget(fx, "body");
 	assert_non_null(r.json);
 	if (want_status != 200) {
 		char *a = cJSON_PrintUnformatted(r.json), *b = cJSON_PrintUnformatted(rec);
@@ -447,40 +193,40 @@ check_recording(const char *name)
 		assert_string_equal(ka->string, kb->string);
 	assert_null(ka);
 	assert_null(kb);
-	assert_true(jnum(r.json, "total_scored") == jnum(rec, "total_scored"));
-	assert_true(jnum(r.json, "tokens_used") == jnum(rec, "tokens_used"));
-	assert_true(jnum(r.json, "token_budget") == jnum(rec, "token_budget"));
-	assert_int_equal(cJSON_IsTrue(jget(r.json, "truncated")), cJSON_IsTrue(jget(rec, "truncated")));
+	assert_true(tst_jnum(r.json, "total_scored") == tst_jnum(rec, "total_scored"));
+	assert_true(tst_jnum(r.json, "tokens_used") == tst_jnum(rec, "tokens_used"));
+	assert_true(tst_jnum(r.json, "token_budget") == tst_jnum(rec, "token_budget"));
+	assert_int_equal(cJSON_IsTrue(tst_jget(r.json, "truncated")), cJSON_IsTrue(tst_jget(rec, "truncated")));
 	assert_string_equal(r.total_count,
-			    jstr(jget(fx, "headers"), "x-total-count"));
-	assert_string_equal(jstr(r.json, "query_hash"), jstr(rec, "query_hash"));
+			    tst_jstr(tst_jget(fx, "headers"), "x-total-count"));
+	assert_string_equal(tst_jstr(r.json, "query_hash"), tst_jstr(rec, "query_hash"));
 	int na, nb;
-	char **sa = sigs(jget(r.json, "facts"), &na), **sb = sigs(jget(rec, "facts"), &nb);
+	char **sa = sigs(tst_jget(r.json, "facts"), &na), **sb = sigs(tst_jget(rec, "facts"), &nb);
 	assert_int_equal(na, nb);
 	for (int i = 0; i < na; i++)
 		if (strcmp(sa[i], sb[i]) != 0)
 			fail_msg("%s entry %d:\n ours %s\n rec  %s", name, i, sa[i], sb[i]);
 	free_sigs(sa, na);
 	free_sigs(sb, nb);
-	if (jget(rec, "content")) {
-		assert_int_equal(cJSON_GetArraySize(jget(r.json, "content")),
-				 cJSON_GetArraySize(jget(rec, "content")));
-		assert_int_equal(cJSON_GetArraySize(jget(r.json, "instructions")), 0);
+	if (tst_jget(rec, "content")) {
+		assert_int_equal(cJSON_GetArraySize(tst_jget(r.json, "content")),
+				 cJSON_GetArraySize(tst_jget(rec, "content")));
+		assert_int_equal(cJSON_GetArraySize(tst_jget(r.json, "instructions")), 0);
 	}
 	/* Every FactRecord carries the recorded key set in the recorded order. */
-	const cJSON *fa = cJSON_GetArrayItem(jget(r.json, "facts"), 0);
-	const cJSON *fb = cJSON_GetArrayItem(jget(rec, "facts"), 0);
+	const cJSON *fa = cJSON_GetArrayItem(tst_jget(r.json, "facts"), 0);
+	const cJSON *fb = cJSON_GetArrayItem(tst_jget(rec, "facts"), 0);
 	if (fa && fb) {
-		ka = jget(fa, "fact")->child;
-		kb = jget(fb, "fact")->child;
+		ka = tst_jget(fa, "fact")->child;
+		kb = tst_jget(fb, "fact")->child;
 		for (; ka && kb; ka = ka->next, kb = kb->next)
 			assert_string_equal(ka->string, kb->string);
 		assert_null(ka);
 		assert_null(kb);
 	}
-	check_formula(r.json, req_weights(jget(rq, "body")));
+	check_formula(r.json, req_weights(tst_jget(rq, "body")));
 out:
-	http_done(&r);
+	tst_resp_free(&r);
 	free(body);
 	cJSON_Delete(fx);
 }
@@ -499,19 +245,19 @@ test_recall_defaults_card_fast_path(void **state)
 	check_recording("recall-defaults.json");
 	/* The planner's local facts come back as ONE card entry whose summary
 	 * covers its live facts (the retraction excluded). */
-	struct http_resp r;
-	http(&g_fix, "POST", "/v1/recall", "{\"query\":\"phoenix\"}", NULL, &r);
+	struct tst_resp r;
+	tst_http(&g_fix, "POST", "/v1/recall", "{\"query\":\"phoenix\"}", NULL, &r);
 	assert_int_equal(r.status, 200);
-	const cJSON *e = cJSON_GetArrayItem(jget(r.json, "facts"), 0);
-	const cJSON *f = jget(e, "fact");
-	assert_string_equal(jstr(f, "id"), "card:stigmem://acme.example/agent/planner");
-	assert_string_equal(jstr(f, "source"), "system:stigmem:materializer");
-	assert_true(cJSON_IsNull(jget(f, "cid")) && cJSON_IsNull(jget(f, "hlc")));
-	assert_string_equal(jstr(jget(f, "value"), "type"), "text");
-	assert_non_null(strstr(jstr(jget(f, "value"), "v"), "agent:temperature: 0.2 (conf=0.90)"));
-	assert_null(strstr(jstr(jget(f, "value"), "v"), "retracted"));
-	assert_true(jnum(e, "score") == 0.98);
-	http_done(&r);
+	const cJSON *e = cJSON_GetArrayItem(tst_jget(r.json, "facts"), 0);
+	const cJSON *f = tst_jget(e, "fact");
+	assert_string_equal(tst_jstr(f, "id"), "card:stigmem://acme.example/agent/planner");
+	assert_string_equal(tst_jstr(f, "source"), "system:stigmem:materializer");
+	assert_true(cJSON_IsNull(tst_jget(f, "cid")) && cJSON_IsNull(tst_jget(f, "hlc")));
+	assert_string_equal(tst_jstr(tst_jget(f, "value"), "type"), "text");
+	assert_non_null(strstr(tst_jstr(tst_jget(f, "value"), "v"), "agent:temperature: 0.2 (conf=0.90)"));
+	assert_null(strstr(tst_jstr(tst_jget(f, "value"), "v"), "retracted"));
+	assert_true(tst_jnum(e, "score") == 0.98);
+	tst_resp_free(&r);
 }
 
 static void
@@ -530,24 +276,24 @@ test_recall_truncated_packing(void **state)
 	(void)state;
 	check_recording("recall-truncated.json");
 	/* Packing rule: walk in score order, skip what does not fit. */
-	struct http_resp all, cut;
-	http(&g_fix, "POST", "/v1/recall", "{\"query\":\"phoenix\",\"scope\":\"team\"}", NULL, &all);
-	http(&g_fix, "POST", "/v1/recall", "{\"query\":\"phoenix\",\"scope\":\"team\",\"token_budget\":60}",
+	struct tst_resp all, cut;
+	tst_http(&g_fix, "POST", "/v1/recall", "{\"query\":\"phoenix\",\"scope\":\"team\"}", NULL, &all);
+	tst_http(&g_fix, "POST", "/v1/recall", "{\"query\":\"phoenix\",\"scope\":\"team\",\"token_budget\":60}",
 	     NULL, &cut);
 	assert_int_equal(all.status, 200);
 	assert_int_equal(cut.status, 200);
 	long long left = 60, used = 0;
 	int k = 0;
 	const cJSON *e;
-	const cJSON *got = jget(cut.json, "facts");
+	const cJSON *got = tst_jget(cut.json, "facts");
 	bool skipped = false;
-	cJSON_ArrayForEach(e, jget(all.json, "facts"))
+	cJSON_ArrayForEach(e, tst_jget(all.json, "facts"))
 	{
-		long long t = (long long)jnum(e, "token_estimate");
+		long long t = (long long)tst_jnum(e, "token_estimate");
 		if (t <= left) {
 			const cJSON *g = cJSON_GetArrayItem(got, k++);
 			assert_non_null(g);
-			assert_string_equal(jstr(jget(g, "fact"), "id"), jstr(jget(e, "fact"), "id"));
+			assert_string_equal(tst_jstr(tst_jget(g, "fact"), "id"), tst_jstr(tst_jget(e, "fact"), "id"));
 			left -= t;
 			used += t;
 		} else {
@@ -555,11 +301,11 @@ test_recall_truncated_packing(void **state)
 		}
 	}
 	assert_int_equal(cJSON_GetArraySize(got), k);
-	assert_true(jnum(cut.json, "tokens_used") == (double)used);
-	assert_int_equal(cJSON_IsTrue(jget(cut.json, "truncated")), skipped);
-	assert_true(jnum(cut.json, "total_scored") == jnum(all.json, "total_scored"));
-	http_done(&all);
-	http_done(&cut);
+	assert_true(tst_jnum(cut.json, "tokens_used") == (double)used);
+	assert_int_equal(cJSON_IsTrue(tst_jget(cut.json, "truncated")), skipped);
+	assert_true(tst_jnum(cut.json, "total_scored") == tst_jnum(all.json, "total_scored"));
+	tst_resp_free(&all);
+	tst_resp_free(&cut);
 }
 
 static void
@@ -577,18 +323,18 @@ test_recall_token_estimate_rule(void **state)
 	(void)state;
 	/* token_estimate = max(1, len(entity + " " + relation + " " + V + " " + source) // 4)
 	 * with V the sanitized value text ("" when falsy, True, 42.0 ...). */
-	struct http_resp r;
-	http(&g_fix, "POST", "/v1/recall", "{\"query\":\"phoenix\",\"scope\":\"team\",\"limit\":500}",
+	struct tst_resp r;
+	tst_http(&g_fix, "POST", "/v1/recall", "{\"query\":\"phoenix\",\"scope\":\"team\",\"limit\":500}",
 	     NULL, &r);
 	assert_int_equal(r.status, 200);
 	const cJSON *e;
 	int checked = 0;
-	cJSON_ArrayForEach(e, jget(r.json, "facts"))
+	cJSON_ArrayForEach(e, tst_jget(r.json, "facts"))
 	{
-		const cJSON *f = jget(e, "fact");
-		if (cJSON_IsTrue(jget(e, "from_card")))
+		const cJSON *f = tst_jget(e, "fact");
+		if (cJSON_IsTrue(tst_jget(e, "from_card")))
 			continue;
-		const cJSON *v = jget(jget(f, "value"), "v");
+		const cJSON *v = tst_jget(tst_jget(f, "value"), "v");
 		char vt[512] = "";
 		if (cJSON_IsString(v))
 			snprintf(vt, sizeof vt, "%s", v->valuestring);
@@ -597,17 +343,17 @@ test_recall_token_estimate_rule(void **state)
 		else if (cJSON_IsNumber(v) && v->valuedouble != 0.0)
 			stg_pyfloat_format(v->valuedouble, vt);
 		char all[2048];
-		snprintf(all, sizeof all, "%s %s %s %s", jstr(f, "entity"), jstr(f, "relation"), vt,
-			 jstr(f, "source"));
+		snprintf(all, sizeof all, "%s %s %s %s", tst_jstr(f, "entity"), tst_jstr(f, "relation"), vt,
+			 tst_jstr(f, "source"));
 		size_t cps = 0;
 		for (const char *p = all; *p; p++)
 			cps += ((unsigned char)*p & 0xC0) != 0x80;
 		long long want = (long long)(cps / 4) > 1 ? (long long)(cps / 4) : 1;
-		assert_true(jnum(e, "token_estimate") == (double)want);
+		assert_true(tst_jnum(e, "token_estimate") == (double)want);
 		checked++;
 	}
 	assert_true(checked >= 20);
-	http_done(&r);
+	tst_resp_free(&r);
 }
 
 static void
@@ -616,32 +362,32 @@ test_recall_like_fallback(void **state)
 	(void)state;
 	/* An apostrophe makes FTS5 raise: the LIKE scan takes over, scored
 	 * confidence / max confidence of the LIKE hits. */
-	struct http_resp r;
-	http(&g_fix, "POST", "/v1/recall",
+	struct tst_resp r;
+	tst_http(&g_fix, "POST", "/v1/recall",
 	     "{\"query\":\"Alice's\",\"scope\":\"team\",\"include_neighbors\":false}", NULL, &r);
 	assert_int_equal(r.status, 200);
 	const cJSON *e;
 	double maxc = 0;
 	int n = 0;
-	cJSON_ArrayForEach(e, jget(r.json, "facts"))
+	cJSON_ArrayForEach(e, tst_jget(r.json, "facts"))
 	{
-		double c = jnum(jget(e, "fact"), "confidence");
+		double c = tst_jnum(tst_jget(e, "fact"), "confidence");
 		if (c > maxc)
 			maxc = c;
 		n++;
 	}
 	assert_true(n >= 2);
 	bool saw_name = false;
-	cJSON_ArrayForEach(e, jget(r.json, "facts"))
+	cJSON_ArrayForEach(e, tst_jget(r.json, "facts"))
 	{
-		const cJSON *f = jget(e, "fact");
-		double lex = jnum(jget(e, "score_breakdown"), "lexical");
-		assert_true(fabs(lex - stg_score_pyround(jnum(f, "confidence") / maxc, 4)) < 1e-9);
-		if (strcmp(jstr(f, "relation"), "memory:name") == 0)
+		const cJSON *f = tst_jget(e, "fact");
+		double lex = tst_jnum(tst_jget(e, "score_breakdown"), "lexical");
+		assert_true(fabs(lex - stg_score_pyround(tst_jnum(f, "confidence") / maxc, 4)) < 1e-9);
+		if (strcmp(tst_jstr(f, "relation"), "memory:name") == 0)
 			saw_name = true;
 	}
 	assert_true(saw_name);
-	http_done(&r);
+	tst_resp_free(&r);
 }
 
 static void
@@ -669,39 +415,39 @@ test_recall_validation(void **state)
 		{"{\"query\":\"x\",\"depth\":1.5}", 422, "int_from_float", "depth", NULL},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		struct http_resp r;
-		http(&g_fix, "POST", "/v1/recall", cases[i].body, NULL, &r);
+		struct tst_resp r;
+		tst_http(&g_fix, "POST", "/v1/recall", cases[i].body, NULL, &r);
 		if (r.status != cases[i].status)
 			fail_msg("%s: status %ld", cases[i].body, r.status);
-		const cJSON *it = cJSON_GetArrayItem(jget(r.json, "detail"), 0);
+		const cJSON *it = cJSON_GetArrayItem(tst_jget(r.json, "detail"), 0);
 		assert_non_null(it);
-		assert_string_equal(jstr(it, "type"), cases[i].type);
-		const cJSON *loc = jget(it, "loc");
+		assert_string_equal(tst_jstr(it, "type"), cases[i].type);
+		const cJSON *loc = tst_jget(it, "loc");
 		assert_string_equal(cJSON_GetArrayItem(loc, 0)->valuestring, "body");
 		assert_string_equal(cJSON_GetArrayItem(loc, 1)->valuestring, cases[i].loc1);
 		if (cases[i].loc2)
 			assert_string_equal(cJSON_GetArrayItem(loc, 2)->valuestring, cases[i].loc2);
-		http_done(&r);
+		tst_resp_free(&r);
 	}
 	/* Semantic 400s come after validation: invalid scope, as_of. */
-	struct http_resp r;
-	http(&g_fix, "POST", "/v1/recall", "{\"query\":\"x\",\"scope\":\"universe\"}", NULL, &r);
+	struct tst_resp r;
+	tst_http(&g_fix, "POST", "/v1/recall", "{\"query\":\"x\",\"scope\":\"universe\"}", NULL, &r);
 	assert_int_equal(r.status, 400);
-	assert_string_equal(jstr(r.json, "detail"),
+	assert_string_equal(tst_jstr(r.json, "detail"),
 			    "invalid_scope: must be one of ['company', 'local', 'public', 'team']");
-	http_done(&r);
-	http(&g_fix, "POST", "/v1/recall", "{\"query\":\"x\",\"as_of\":\"2026-01-01T00:00:00+00:00\"}",
+	tst_resp_free(&r);
+	tst_http(&g_fix, "POST", "/v1/recall", "{\"query\":\"x\",\"as_of\":\"2026-01-01T00:00:00+00:00\"}",
 	     NULL, &r);
 	assert_int_equal(r.status, 501);
-	assert_string_equal(jstr(jget(r.json, "detail"), "code"), "time_travel_plugin_not_loaded");
-	http_done(&r);
+	assert_string_equal(tst_jstr(tst_jget(r.json, "detail"), "code"), "time_travel_plugin_not_loaded");
+	tst_resp_free(&r);
 	char big[300];
 	memset(big, 's', sizeof big);
 	snprintf(big, sizeof big, "Stigmem-Session: %0200d", 7);
-	http(&g_fix, "POST", "/v1/recall", "{\"query\":\"x\"}", big, &r);
+	tst_http(&g_fix, "POST", "/v1/recall", "{\"query\":\"x\"}", big, &r);
 	assert_int_equal(r.status, 400);
-	assert_string_equal(jstr(r.json, "detail"), "session_id_too_long");
-	http_done(&r);
+	assert_string_equal(tst_jstr(r.json, "detail"), "session_id_too_long");
+	tst_resp_free(&r);
 }
 
 static void
@@ -728,95 +474,95 @@ static void
 test_recall_fresh_top_hit(void **state)
 {
 	(void)state;
-	struct tnode t = {0};
-	tnode_start(&t, 1000, 60);
-	post_fact(&t, "{\"entity\":\"stigmem://x.example/user/zed\",\"relation\":\"memory:name\","
+	struct tst_node t = {0};
+	tst_node_start(&t, 1000, 60);
+	tst_post_fact(&t, "{\"entity\":\"stigmem://x.example/user/zed\",\"relation\":\"memory:name\","
 		      "\"value\":{\"type\":\"string\",\"v\":\"Zed Quixote\"},\"source\":\"agent:t\"}",
 		  NULL);
-	post_fact(&t, "{\"entity\":\"stigmem://x.example/user/zed\",\"relation\":\"memory:name\","
+	tst_post_fact(&t, "{\"entity\":\"stigmem://x.example/user/zed\",\"relation\":\"memory:name\","
 		      "\"value\":{\"type\":\"string\",\"v\":\"Zed Q.\"},\"source\":\"agent:u\","
 		      "\"confidence\":0.5}",
 		  NULL);
-	struct http_resp r;
-	http(&t, "POST", "/v1/recall", "{\"query\":\"quixote\"}", NULL, &r);
+	struct tst_resp r;
+	tst_http(&t, "POST", "/v1/recall", "{\"query\":\"quixote\"}", NULL, &r);
 	assert_int_equal(r.status, 200);
-	const cJSON *e = cJSON_GetArrayItem(jget(r.json, "facts"), 0);
+	const cJSON *e = cJSON_GetArrayItem(tst_jget(r.json, "facts"), 0);
 	assert_non_null(e);
-	assert_false(cJSON_IsTrue(jget(e, "from_card"))); /* repeated relation: no card */
-	assert_true(jnum(e, "score") == 0.611111);
-	const cJSON *bd = jget(e, "score_breakdown");
-	assert_true(jnum(bd, "lexical") == 1.0 && jnum(bd, "semantic") == 0.0 &&
-		    jnum(bd, "graph") == 1.0 && jnum(bd, "recency") == 1.0 &&
-		    jnum(bd, "source_trust") == 0.0);
-	http_done(&r);
+	assert_false(cJSON_IsTrue(tst_jget(e, "from_card"))); /* repeated relation: no card */
+	assert_true(tst_jnum(e, "score") == 0.611111);
+	const cJSON *bd = tst_jget(e, "score_breakdown");
+	assert_true(tst_jnum(bd, "lexical") == 1.0 && tst_jnum(bd, "semantic") == 0.0 &&
+		    tst_jnum(bd, "graph") == 1.0 && tst_jnum(bd, "recency") == 1.0 &&
+		    tst_jnum(bd, "source_trust") == 0.0);
+	tst_resp_free(&r);
 	/* Lexical weight only: score = lexical x confidence. */
-	http(&t, "POST", "/v1/recall",
+	tst_http(&t, "POST", "/v1/recall",
 	     "{\"query\":\"zed\",\"weights\":{\"lexical\":1,\"semantic\":0,\"graph\":0,"
 	     "\"source_trust\":0,\"recency\":0}}",
 	     NULL, &r);
 	assert_int_equal(r.status, 200);
-	assert_int_equal(cJSON_GetArraySize(jget(r.json, "facts")), 2);
+	assert_int_equal(cJSON_GetArraySize(tst_jget(r.json, "facts")), 2);
 	check_formula(r.json, (struct stg_recall_weights){1, 0, 0, 0, 0});
-	http_done(&r);
+	tst_resp_free(&r);
 	/* Lexical weight 0 and embeddings off: no direct hits at all. */
-	http(&t, "POST", "/v1/recall", "{\"query\":\"zed\",\"weights\":{\"lexical\":0}}", NULL, &r);
+	tst_http(&t, "POST", "/v1/recall", "{\"query\":\"zed\",\"weights\":{\"lexical\":0}}", NULL, &r);
 	assert_int_equal(r.status, 200);
-	assert_int_equal(cJSON_GetArraySize(jget(r.json, "facts")), 0);
+	assert_int_equal(cJSON_GetArraySize(tst_jget(r.json, "facts")), 0);
 	assert_string_equal(r.total_count, "0");
-	http_done(&r);
-	tnode_stop(&t);
+	tst_resp_free(&r);
+	tst_node_stop(&t);
 }
 
 static void
 test_recall_semantic_stage(void **state)
 {
 	(void)state;
-	struct tnode t = {0};
-	tnode_start(&t, 1000, 60);
-	post_fact(&t, "{\"entity\":\"doc:a\",\"relation\":\"doc:topic\",\"value\":{\"type\":\"string\","
+	struct tst_node t = {0};
+	tst_node_start(&t, 1000, 60);
+	tst_post_fact(&t, "{\"entity\":\"doc:a\",\"relation\":\"doc:topic\",\"value\":{\"type\":\"string\","
 		      "\"v\":\"colour palettes for dashboards\"},\"source\":\"agent:t\"}",
 		  NULL);
-	post_fact(&t, "{\"entity\":\"doc:b\",\"relation\":\"doc:topic\",\"value\":{\"type\":\"string\","
+	tst_post_fact(&t, "{\"entity\":\"doc:b\",\"relation\":\"doc:topic\",\"value\":{\"type\":\"string\","
 		      "\"v\":\"kernel scheduler latency\"},\"source\":\"agent:t\",\"confidence\":0.8}",
 		  NULL);
 	const char *q = "{\"query\":\"color palette\",\"include_neighbors\":false,\"weights\":{"
 			"\"lexical\":0,\"semantic\":1,\"graph\":0,\"source_trust\":0,\"recency\":0}}";
-	struct http_resp r;
-	http(&t, "POST", "/v1/recall", q, NULL, &r);
-	assert_int_equal(cJSON_GetArraySize(jget(r.json, "facts")), 0); /* off by default */
-	http_done(&r);
+	struct tst_resp r;
+	tst_http(&t, "POST", "/v1/recall", q, NULL, &r);
+	assert_int_equal(cJSON_GetArraySize(tst_jget(r.json, "facts")), 0); /* off by default */
+	tst_resp_free(&r);
 	lite_recall_set_embeddings(t.node, true);
-	http(&t, "POST", "/v1/recall", q, NULL, &r);
+	tst_http(&t, "POST", "/v1/recall", q, NULL, &r);
 	assert_int_equal(r.status, 200);
-	const cJSON *e = cJSON_GetArrayItem(jget(r.json, "facts"), 0);
+	const cJSON *e = cJSON_GetArrayItem(tst_jget(r.json, "facts"), 0);
 	assert_non_null(e);
 	/* The card of doc:a (single fact) replaces it; check via a second
 	 * entity-free view: the semantic signal itself on a raw fact. */
 	double want = stg_embed_similarity("color palette", 13,
 					   "doc:a doc:topic colour palettes for dashboards", 46);
 	assert_true(want > 0.3);
-	http_done(&r);
+	tst_resp_free(&r);
 	/* Two facts for doc:a => no card; the raw fact shows the signal. */
-	post_fact(&t, "{\"entity\":\"doc:a\",\"relation\":\"doc:topic\",\"value\":{\"type\":\"string\","
+	tst_post_fact(&t, "{\"entity\":\"doc:a\",\"relation\":\"doc:topic\",\"value\":{\"type\":\"string\","
 		      "\"v\":\"colour palettes for dashboards\"},\"source\":\"agent:u\"}",
 		  NULL);
-	http(&t, "POST", "/v1/recall", q, NULL, &r);
+	tst_http(&t, "POST", "/v1/recall", q, NULL, &r);
 	assert_int_equal(r.status, 200);
 	const cJSON *x;
 	bool found = false;
-	cJSON_ArrayForEach(x, jget(r.json, "facts"))
+	cJSON_ArrayForEach(x, tst_jget(r.json, "facts"))
 	{
-		const cJSON *f = jget(x, "fact");
-		if (strcmp(jstr(f, "entity"), "doc:a") != 0)
+		const cJSON *f = tst_jget(x, "fact");
+		if (strcmp(tst_jstr(f, "entity"), "doc:a") != 0)
 			continue;
 		found = true;
-		const cJSON *bd = jget(x, "score_breakdown");
-		assert_true(fabs(jnum(bd, "semantic") - stg_score_pyround(want, 4)) < 1e-9);
-		assert_true(jnum(x, "score") == stg_score_pyround(want * jnum(f, "confidence"), 6));
+		const cJSON *bd = tst_jget(x, "score_breakdown");
+		assert_true(fabs(tst_jnum(bd, "semantic") - stg_score_pyround(want, 4)) < 1e-9);
+		assert_true(tst_jnum(x, "score") == stg_score_pyround(want * tst_jnum(f, "confidence"), 6));
 	}
 	assert_true(found);
-	http_done(&r);
-	tnode_stop(&t);
+	tst_resp_free(&r);
+	tst_node_stop(&t);
 }
 
 /* interpret_as "instruction" facts land in `instructions`, the rest in
@@ -826,8 +572,8 @@ static void
 test_recall_channels(void **state)
 {
 	(void)state;
-	struct tnode t = {0};
-	tnode_start(&t, 1000, 60);
+	struct tst_node t = {0};
+	tst_node_start(&t, 1000, 60);
 	struct lite_fact_in in = {
 		.entity = "agent:bot",
 		.relation = "policy:rule",
@@ -852,23 +598,23 @@ test_recall_channels(void **state)
 	in.value_v = "haiku only on fridays";
 	assert_int_equal(lite_fact_assert(t.node, &in, &out, err, sizeof err), 0);
 	pthread_mutex_unlock(&t.node->lock);
-	struct http_resp r;
-	http(&t, "POST", "/v1/recall", "{\"query\":\"haiku\",\"scope\":\"team\"}", NULL, &r);
+	struct tst_resp r;
+	tst_http(&t, "POST", "/v1/recall", "{\"query\":\"haiku\",\"scope\":\"team\"}", NULL, &r);
 	assert_int_equal(r.status, 200);
-	assert_int_equal(cJSON_GetArraySize(jget(r.json, "facts")), 3);
-	assert_int_equal(cJSON_GetArraySize(jget(r.json, "instructions")), 1);
-	assert_int_equal(cJSON_GetArraySize(jget(r.json, "content")), 2);
-	const cJSON *i0 = cJSON_GetArrayItem(jget(r.json, "instructions"), 0);
-	assert_string_equal(jstr(jget(jget(i0, "fact"), "value"), "interpret_as"), "instruction");
-	assert_string_equal(jstr(jget(jget(i0, "fact"), "value"), "v"), "always answer in haiku");
-	http_done(&r);
-	http(&t, "POST", "/v1/recall?legacy_format=true", "{\"query\":\"haiku\",\"scope\":\"team\"}",
+	assert_int_equal(cJSON_GetArraySize(tst_jget(r.json, "facts")), 3);
+	assert_int_equal(cJSON_GetArraySize(tst_jget(r.json, "instructions")), 1);
+	assert_int_equal(cJSON_GetArraySize(tst_jget(r.json, "content")), 2);
+	const cJSON *i0 = cJSON_GetArrayItem(tst_jget(r.json, "instructions"), 0);
+	assert_string_equal(tst_jstr(tst_jget(tst_jget(i0, "fact"), "value"), "interpret_as"), "instruction");
+	assert_string_equal(tst_jstr(tst_jget(tst_jget(i0, "fact"), "value"), "v"), "always answer in haiku");
+	tst_resp_free(&r);
+	tst_http(&t, "POST", "/v1/recall?legacy_format=true", "{\"query\":\"haiku\",\"scope\":\"team\"}",
 	     NULL, &r);
-	assert_null(jget(r.json, "content"));
-	assert_null(jget(r.json, "instructions"));
-	assert_int_equal(cJSON_GetArraySize(jget(r.json, "facts")), 3);
-	http_done(&r);
-	tnode_stop(&t);
+	assert_null(tst_jget(r.json, "content"));
+	assert_null(tst_jget(r.json, "instructions"));
+	assert_int_equal(cJSON_GetArraySize(tst_jget(r.json, "facts")), 3);
+	tst_resp_free(&r);
+	tst_node_stop(&t);
 }
 
 /* ---- graph neighbours ---------------------------------------------------------- */
@@ -876,15 +622,15 @@ test_recall_channels(void **state)
 static void
 check_graph_recording(const char *name)
 {
-	cJSON *fx = fixture(name);
-	struct http_resp r;
-	http(&g_fix, "GET", jstr(jget(fx, "request"), "path"), NULL, NULL, &r);
-	assert_int_equal(r.status, (long)jnum(fx, "status"));
-	char *a = cJSON_PrintUnformatted(r.json), *b = cJSON_PrintUnformatted(jget(fx, "body"));
+	cJSON *fx = tst_fixture(name);
+	struct tst_resp r;
+	tst_http(&g_fix, "GET", tst_jstr(tst_jget(fx, "request"), "path"), NULL, NULL, &r);
+	assert_int_equal(r.status, (long)tst_jnum(fx, "status"));
+	char *a = cJSON_PrintUnformatted(r.json), *b = cJSON_PrintUnformatted(tst_jget(fx, "body"));
 	assert_string_equal(a, b);
 	free(a);
 	free(b);
-	http_done(&r);
+	tst_resp_free(&r);
 	cJSON_Delete(fx);
 }
 
@@ -909,19 +655,19 @@ test_graph_cursor_paging(void **state)
 	int pages = 0, total = -1;
 	char seen[16][256];
 	for (;;) {
-		struct http_resp r;
-		http(&g_fix, "GET", path, NULL, NULL, &r);
+		struct tst_resp r;
+		tst_http(&g_fix, "GET", path, NULL, NULL, &r);
 		assert_int_equal(r.status, 200);
-		const cJSON *nb = jget(r.json, "neighbors");
+		const cJSON *nb = tst_jget(r.json, "neighbors");
 		assert_int_equal(cJSON_GetArraySize(nb), 1);
-		snprintf(seen[pages], sizeof seen[pages], "%s", jstr(cJSON_GetArrayItem(nb, 0), "entity"));
+		snprintf(seen[pages], sizeof seen[pages], "%s", tst_jstr(cJSON_GetArrayItem(nb, 0), "entity"));
 		for (int i = 0; i < pages; i++)
 			assert_string_not_equal(seen[i], seen[pages]);
-		total = (int)jnum(r.json, "total_hint");
+		total = (int)tst_jnum(r.json, "total_hint");
 		pages++;
-		const cJSON *nc = jget(r.json, "next_cursor");
+		const cJSON *nc = tst_jget(r.json, "next_cursor");
 		if (cJSON_IsNull(nc)) {
-			http_done(&r);
+			tst_resp_free(&r);
 			break;
 		}
 		long long off;
@@ -930,35 +676,35 @@ test_graph_cursor_paging(void **state)
 		assert_int_equal(off, pages);
 		assert_null(strchr(nc->valuestring, '='));
 		snprintf(path, sizeof path, "%s&cursor=%s", base, nc->valuestring);
-		http_done(&r);
+		tst_resp_free(&r);
 		assert_true(pages < 16);
 	}
 	assert_int_equal(pages, total);
 	assert_true(total >= 4);
 	/* Undecodable and expired cursors. */
-	struct http_resp r;
+	struct tst_resp r;
 	snprintf(path, sizeof path, "%s&cursor=%%21%%21%%21", base);
-	http(&g_fix, "GET", path, NULL, NULL, &r);
+	tst_http(&g_fix, "GET", path, NULL, NULL, &r);
 	assert_int_equal(r.status, 400);
-	assert_string_equal(jstr(jget(r.json, "detail"), "code"), "invalid_cursor");
-	http_done(&r);
+	assert_string_equal(tst_jstr(tst_jget(r.json, "detail"), "code"), "invalid_cursor");
+	tst_resp_free(&r);
 	struct timeval tv;
 	gettimeofday(&tv, NULL);
 	char *old = lite_graph_cursor_encode(1, (double)tv.tv_sec - 301.0);
 	snprintf(path, sizeof path, "%s&cursor=%s", base, old);
 	free(old);
-	http(&g_fix, "GET", path, NULL, NULL, &r);
+	tst_http(&g_fix, "GET", path, NULL, NULL, &r);
 	assert_int_equal(r.status, 400);
-	assert_string_equal(jstr(jget(r.json, "detail"), "code"), "cursor_expired");
-	http_done(&r);
+	assert_string_equal(tst_jstr(tst_jget(r.json, "detail"), "code"), "cursor_expired");
+	tst_resp_free(&r);
 	/* Cursor text is base64url of {"offset": N, "ts": T}. */
 	char *c = lite_graph_cursor_encode(20, 1795235982.5);
 	assert_string_equal(c, "eyJvZmZzZXQiOiAyMCwgInRzIjogMTc5NTIzNTk4Mi41fQ");
 	free(c);
 	/* Missing entity: 422 from query validation. */
-	http(&g_fix, "GET", "/v1/graph/neighbors?scope=team", NULL, NULL, &r);
+	tst_http(&g_fix, "GET", "/v1/graph/neighbors?scope=team", NULL, NULL, &r);
 	assert_int_equal(r.status, 422);
-	http_done(&r);
+	tst_resp_free(&r);
 }
 
 int

@@ -14,6 +14,8 @@
 
 #include "stigmem/sanitize.h"
 
+#include "../lib/testdata.h"
+
 /* ---- helpers ---- */
 
 /* Independent check of the output invariant (own strict UTF-8 decoder and
@@ -110,43 +112,13 @@ san(const char *in, size_t len, unsigned flags, size_t width, struct stg_text_re
 		free(out_);                                                            \
 	} while (0)
 
-static char *
-read_fixture(const char *name)
-{
-	const char *dir = getenv("STG_SHARED_DIR");
-	char path[1024];
-	FILE *f;
-	long n;
-	char *s;
-
-	if (dir == NULL)
-		fail_msg("STG_SHARED_DIR is not set");
-	snprintf(path, sizeof(path), "%s/fixtures/reference-node/%s", dir, name);
-	f = fopen(path, "rb");
-	if (f == NULL)
-		fail_msg("cannot open %s", path);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n > 0);
-	rewind(f);
-	s = malloc((size_t)n + 1);
-	assert_non_null(s);
-	assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
-	s[n] = '\0';
-	fclose(f);
-	return s;
-}
-
 /* A string member at a path of object keys; returns a heap copy. */
 static char *
 fixture_string(const char *name, const char *const *path)
 {
-	char *text = read_fixture(name);
-	cJSON *root = cJSON_Parse(text), *node;
+	cJSON *root = tst_fixture(name), *node;
 	char *out;
 
-	if (root == NULL)
-		fail_msg("%s is not JSON", name);
 	node = root;
 	for (; *path != NULL; path++) {
 		if (**path == '#')
@@ -160,7 +132,6 @@ fixture_string(const char *name, const char *const *path)
 	out = strdup(node->valuestring);
 	assert_non_null(out);
 	cJSON_Delete(root);
-	free(text);
 	return out;
 }
 

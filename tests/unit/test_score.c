@@ -16,6 +16,8 @@
 #include "stigmem/embed.h"
 #include "stigmem/score.h"
 
+#include "../lib/testdata.h"
+
 /* ---- fixture loading --------------------------------------------------- */
 
 struct rec {
@@ -29,60 +31,13 @@ struct rec {
 	size_t n;
 };
 
-static char *
-slurp(const char *name)
-{
-	const char *dir = getenv("STG_SHARED_DIR");
-	char path[1024];
-	FILE *f;
-	long sz;
-	char *buf;
-
-	if (!dir) {
-		fail_msg("STG_SHARED_DIR is not set");
-		return NULL;
-	}
-	snprintf(path, sizeof path, "%s/fixtures/reference-node/%s", dir, name);
-	f = fopen(path, "rb");
-	if (!f) {
-		fail_msg("cannot open %s", path);
-		return NULL;
-	}
-	fseek(f, 0, SEEK_END);
-	sz = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)sz + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)sz, f), (size_t)sz);
-	buf[sz] = '\0';
-	fclose(f);
-	return buf;
-}
-
-static double
-num(const cJSON *o, const char *k)
-{
-	const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	assert_true(cJSON_IsNumber(it));
-	return it->valuedouble;
-}
-
-static const char *
-str(const cJSON *o, const char *k)
-{
-	const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	return cJSON_IsString(it) ? it->valuestring : NULL;
-}
-
 static void
 fill_value(const cJSON *jv, struct stg_value *v)
 {
 	const cJSON *vv = cJSON_GetObjectItemCaseSensitive(jv, "v");
 
 	memset(v, 0, sizeof *v);
-	v->type_name = str(jv, "type");
+	v->type_name = tst_str(jv, "type");
 	v->type = stg_value_type_parse(v->type_name);
 	if (!vv || cJSON_IsNull(vv)) {
 		v->is_null = true;
@@ -99,31 +54,29 @@ fill_value(const cJSON *jv, struct stg_value *v)
 static void
 load_rec(const char *name, struct rec *r)
 {
-	char *text = slurp(name);
 	const cJSON *req, *w, *body, *facts, *sf;
 	size_t i = 0;
 
 	memset(r, 0, sizeof *r);
-	r->root = cJSON_Parse(text);
-	free(text);
+	r->root = tst_fixture(name);
 	assert_non_null(r->root);
-	assert_int_equal((int)num(r->root, "status"), 200);
+	assert_int_equal((int)tst_jnum(r->root, "status"), 200);
 	req = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r->root, "request"),
 					       "body");
 	r->w = stg_recall_weights_default();
 	w = cJSON_GetObjectItemCaseSensitive(req, "weights");
 	if (w) {
-		r->w.lexical = num(w, "lexical");
-		r->w.semantic = num(w, "semantic");
-		r->w.graph = num(w, "graph");
-		r->w.source_trust = num(w, "source_trust");
-		r->w.recency = num(w, "recency");
+		r->w.lexical = tst_jnum(w, "lexical");
+		r->w.semantic = tst_jnum(w, "semantic");
+		r->w.graph = tst_jnum(w, "graph");
+		r->w.source_trust = tst_jnum(w, "source_trust");
+		r->w.recency = tst_jnum(w, "recency");
 	}
 	body = cJSON_GetObjectItemCaseSensitive(r->root, "body");
-	r->token_budget = (long long)num(body, "token_budget");
-	r->tokens_used = (long long)num(body, "tokens_used");
+	r->token_budget = (long long)tst_jnum(body, "token_budget");
+	r->tokens_used = (long long)tst_jnum(body, "tokens_used");
 	r->truncated = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(body, "truncated"));
-	r->total_scored = (long long)num(body, "total_scored");
+	r->total_scored = (long long)tst_jnum(body, "total_scored");
 	facts = cJSON_GetObjectItemCaseSensitive(body, "facts");
 	r->n = (size_t)cJSON_GetArraySize(facts);
 	r->facts = calloc(r->n ? r->n : 1, sizeof *r->facts);
@@ -134,22 +87,22 @@ load_rec(const char *name, struct rec *r)
 		const cJSON *f = cJSON_GetObjectItemCaseSensitive(sf, "fact");
 		const cJSON *bd = cJSON_GetObjectItemCaseSensitive(sf, "score_breakdown");
 
-		o->fact.id = str(f, "id");
-		o->fact.entity = str(f, "entity");
-		o->fact.relation = str(f, "relation");
-		o->fact.source = str(f, "source");
-		o->fact.timestamp = str(f, "timestamp");
-		o->fact.confidence = num(f, "confidence");
+		o->fact.id = tst_str(f, "id");
+		o->fact.entity = tst_str(f, "entity");
+		o->fact.relation = tst_str(f, "relation");
+		o->fact.source = tst_str(f, "source");
+		o->fact.timestamp = tst_str(f, "timestamp");
+		o->fact.confidence = tst_jnum(f, "confidence");
 		fill_value(cJSON_GetObjectItemCaseSensitive(f, "value"), &o->fact.value);
-		o->score = num(sf, "score");
-		o->breakdown.lexical = num(bd, "lexical");
-		o->breakdown.semantic = num(bd, "semantic");
-		o->breakdown.graph = num(bd, "graph");
-		o->breakdown.source_trust = num(bd, "source_trust");
-		o->breakdown.recency = num(bd, "recency");
-		o->breakdown.weighted_total = num(bd, "weighted_total");
-		o->hop_distance = (int)num(sf, "hop_distance");
-		o->token_estimate = (long long)num(sf, "token_estimate");
+		o->score = tst_jnum(sf, "score");
+		o->breakdown.lexical = tst_jnum(bd, "lexical");
+		o->breakdown.semantic = tst_jnum(bd, "semantic");
+		o->breakdown.graph = tst_jnum(bd, "graph");
+		o->breakdown.source_trust = tst_jnum(bd, "source_trust");
+		o->breakdown.recency = tst_jnum(bd, "recency");
+		o->breakdown.weighted_total = tst_jnum(bd, "weighted_total");
+		o->hop_distance = (int)tst_jnum(sf, "hop_distance");
+		o->token_estimate = (long long)tst_jnum(sf, "token_estimate");
 		o->from_card = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(sf, "from_card"));
 	}
 }

@@ -19,57 +19,7 @@
 #include "stigmem/codec.h"
 #include "stigmem/verify.h"
 
-static char *
-read_shared(const char *rel)
-{
-	const char *dir = getenv("STG_SHARED_DIR");
-	char path[1024];
-	FILE *f;
-	long n;
-	char *s;
-
-	if (dir == NULL || dir[0] == '\0')
-		fail_msg("STG_SHARED_DIR is not set");
-	snprintf(path, sizeof path, "%s/%s", dir, rel);
-	f = fopen(path, "rb");
-	if (f == NULL)
-		fail_msg("cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	s = malloc((size_t)n + 1);
-	assert_non_null(s);
-	assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
-	s[n] = '\0';
-	fclose(f);
-	return s;
-}
-
-static cJSON *
-load_json(const char *rel)
-{
-	char *s = read_shared(rel);
-	cJSON *j = cJSON_Parse(s);
-
-	free(s);
-	if (j == NULL)
-		fail_msg("%s is not JSON", rel);
-	return j;
-}
-
-static const char *
-jstr(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static const cJSON *
-jget(const cJSON *o, const char *k)
-{
-	return cJSON_GetObjectItemCaseSensitive(o, k);
-}
+#include "../lib/testdata.h"
 
 /* Decode a chain_proof JSON object with the library codec. */
 static struct stg_chain_proof *
@@ -105,7 +55,7 @@ expect_sdk(const char *name, const struct stg_chain_proof *p, bool require,
 	   const cJSON *verdict)
 {
 	struct stg_proof_report r;
-	bool ok = cJSON_IsTrue(jget(verdict, "ok"));
+	bool ok = cJSON_IsTrue(tst_jget(verdict, "ok"));
 	size_t i;
 
 	stg_verify_chain_proof(p, STG_PROOF_SDK, require, &r);
@@ -122,9 +72,9 @@ expect_sdk(const char *name, const struct stg_chain_proof *p, bool require,
 	} else {
 		assert_true(r.first_failure >= 0);
 		assert_false(r.checks[r.first_failure].ok);
-		if (strcmp(r.checks[r.first_failure].detail, jstr(verdict, "error")) != 0)
+		if (strcmp(r.checks[r.first_failure].detail, tst_str(verdict, "error")) != 0)
 			fail_msg("%s require=%d: first failure '%s', SDK '%s'", name, require,
-				 r.checks[r.first_failure].detail, jstr(verdict, "error"));
+				 r.checks[r.first_failure].detail, tst_str(verdict, "error"));
 	}
 }
 
@@ -155,8 +105,8 @@ expect_lag_aware(const char *name, const struct stg_chain_proof *p, const cJSON 
 	} else {
 		assert_null(c);
 	}
-	want = cJSON_IsTrue(jget(sdk_false, "ok")) ||
-	       (strcmp(jstr(sdk_false, "error"),
+	want = cJSON_IsTrue(tst_jget(sdk_false, "ok")) ||
+	       (strcmp(tst_str(sdk_false, "error"),
 		       "checkpoint chain_hash does not match proof head_hash") == 0 &&
 		cJSON_IsNumber(lag) && lag->valuedouble > 0);
 	if (cJSON_IsFalse(link_ok))
@@ -174,23 +124,23 @@ expect_lag_aware(const char *name, const struct stg_chain_proof *p, const cJSON 
 static void
 test_proof_vectors(void **state)
 {
-	cJSON *root = load_json("fixtures/vectors/proof-vectors.json");
+	cJSON *root = tst_load_json("fixtures/vectors/proof-vectors.json");
 	const cJSON *pv;
 	int n = 0;
 
 	(void)state;
-	cJSON_ArrayForEach(pv, jget(root, "proofs")) {
-		const char *name = jstr(pv, "name");
-		const cJSON *sdk = jget(pv, "sdk_verify_fact_chain_proof");
+	cJSON_ArrayForEach(pv, tst_jget(root, "proofs")) {
+		const char *name = tst_str(pv, "name");
+		const cJSON *sdk = tst_jget(pv, "sdk_verify_fact_chain_proof");
 		struct stg_arena arena;
 		struct stg_chain_proof *p;
 
 		stg_arena_init(&arena);
-		p = decode_proof(jget(pv, "chain_proof"), &arena);
-		expect_sdk(name, p, false, jget(sdk, "require_checkpoint_false"));
-		expect_sdk(name, p, true, jget(sdk, "require_checkpoint_true"));
-		expect_lag_aware(name, p, jget(sdk, "require_checkpoint_false"),
-				 jget(pv, "checkpoint_lag_entries"), jget(pv, "local_tl_link_ok"));
+		p = decode_proof(tst_jget(pv, "chain_proof"), &arena);
+		expect_sdk(name, p, false, tst_jget(sdk, "require_checkpoint_false"));
+		expect_sdk(name, p, true, tst_jget(sdk, "require_checkpoint_true"));
+		expect_lag_aware(name, p, tst_jget(sdk, "require_checkpoint_false"),
+				 tst_jget(pv, "checkpoint_lag_entries"), tst_jget(pv, "local_tl_link_ok"));
 		stg_arena_done(&arena);
 		n++;
 	}
@@ -201,7 +151,7 @@ test_proof_vectors(void **state)
 static void
 test_proof_lagging_accepted_only_lag_aware(void **state)
 {
-	cJSON *root = load_json("fixtures/vectors/proof-vectors.json");
+	cJSON *root = tst_load_json("fixtures/vectors/proof-vectors.json");
 	const cJSON *pv;
 	struct stg_arena arena;
 	struct stg_chain_proof *p = NULL;
@@ -210,9 +160,9 @@ test_proof_lagging_accepted_only_lag_aware(void **state)
 
 	(void)state;
 	stg_arena_init(&arena);
-	cJSON_ArrayForEach(pv, jget(root, "proofs"))
-		if (strcmp(jstr(pv, "name"), "lagging-checkpoint") == 0)
-			p = decode_proof(jget(pv, "chain_proof"), &arena);
+	cJSON_ArrayForEach(pv, tst_jget(root, "proofs"))
+		if (strcmp(tst_str(pv, "name"), "lagging-checkpoint") == 0)
+			p = decode_proof(tst_jget(pv, "chain_proof"), &arena);
 	assert_non_null(p);
 	stg_verify_chain_proof(p, STG_PROOF_SDK, false, &r);
 	assert_false(r.valid);
@@ -298,9 +248,9 @@ verdict_from_analysis(const char *v)
 static int
 check_recall_fixture(const char *rel)
 {
-	cJSON *root = load_json(rel);
-	const cJSON *body = jget(root, "body"), *an = jget(root, "analysis"), *af;
-	const char *raw = jstr(root, "body_raw");
+	cJSON *root = tst_load_json(rel);
+	const cJSON *body = tst_jget(root, "body"), *an = tst_jget(root, "analysis"), *af;
+	const char *raw = tst_str(root, "body_raw");
 	struct stg_arena arena;
 	struct stg_chain_proof *p;
 	struct stg_recall_response *rr = NULL;
@@ -309,21 +259,21 @@ check_recall_fixture(const char *rel)
 	int n_facts = 0;
 
 	stg_arena_init(&arena);
-	p = decode_proof(jget(body, "chain_proof"), &arena);
-	expect_sdk(rel, p, false, jget(an, "require_checkpoint_false"));
-	expect_sdk(rel, p, true, jget(an, "require_checkpoint_true"));
-	expect_lag_aware(rel, p, jget(an, "require_checkpoint_false"),
-			 jget(an, "checkpoint_lag_entries"), jget(an, "local_tl_link_ok"));
+	p = decode_proof(tst_jget(body, "chain_proof"), &arena);
+	expect_sdk(rel, p, false, tst_jget(an, "require_checkpoint_false"));
+	expect_sdk(rel, p, true, tst_jget(an, "require_checkpoint_true"));
+	expect_lag_aware(rel, p, tst_jget(an, "require_checkpoint_false"),
+			 tst_jget(an, "checkpoint_lag_entries"), tst_jget(an, "local_tl_link_ok"));
 
 	/* every fact's verdict against the SDK's own run */
 	stg_error_clear(&err);
 	if (stg_decode_recall_response(raw, strlen(raw), 0, &arena, &rr, &err) != STG_OK)
 		fail_msg("%s: decode recall: %s: %s", rel, err.where, err.detail);
-	cJSON_ArrayForEach(af, jget(an, "facts")) {
-		const char *id = jstr(af, "id");
+	cJSON_ArrayForEach(af, tst_jget(an, "facts")) {
+		const char *id = tst_str(af, "id");
 		const struct stg_fact *f = NULL;
 		struct stg_fact_cid_check chk;
-		enum stg_cid_verdict want = verdict_from_analysis(jstr(af, "verdict"));
+		enum stg_cid_verdict want = verdict_from_analysis(tst_str(af, "verdict"));
 
 		for (i = 0; i < rr->n_facts && f == NULL; i++)
 			if (strcmp(rr->facts[i].fact.id, id) == 0)
@@ -331,8 +281,8 @@ check_recall_fixture(const char *rel)
 		if (f == NULL)
 			fail_msg("%s: fact %s not decoded", rel, id);
 		assert_true(stg_verify_fact_cid(f, &chk));
-		if (jstr(af, "sdk_computed_cid") != NULL)
-			assert_string_equal(chk.computed_cid, jstr(af, "sdk_computed_cid"));
+		if (tst_str(af, "sdk_computed_cid") != NULL)
+			assert_string_equal(chk.computed_cid, tst_str(af, "sdk_computed_cid"));
 		if (want == STG_CID_MISMATCH && f->value.type == STG_VT_NUMBER &&
 		    f->value.num == floor(f->value.num))
 			want = STG_CID_VERIFIED_INTEGER_SPELLING; /* §10.6 integer trap */
