@@ -39,7 +39,7 @@
 	X(SORT, "sort", "s", "Cycle the sort order (name, last write, fact count)")     \
 	X(TOGGLE_SYSTEM, "toggle-system", "S", "Show or hide system entities")          \
 	X(RAW, "raw", "R", "Show the exact bytes of the focused value (hex + escapes)") \
-	X(PROFILE, "profile", "P", "Switch to another node profile")                    \
+	X(PROFILE, "profile", "P", "Connect elsewhere: a profile, the demo node or a URL")                    \
 	X(REDRAW, "redraw", "<C-l>", "Repaint the whole screen")                        \
 	X(SUSPEND, "suspend", "<C-z>", "Suspend to the shell (fg resumes)")
 

@@ -1451,11 +1451,11 @@ draw_tabs(struct ui *ui)
 	ui_fill_row(ui, w, 0, 0, ui->cols, UI_ROLE_PANE_TITLE);
 	int x = ui_draw_text(ui, w, 0, 0, ui->cols, UI_ROLE_PANE_TITLE, " stigmem-tui ");
 	x = 13;
-	static const char *const digits[] = {"1", "2", "3", "0"};
 	for (int i = 0; i < ui->n_panes && x < ui->cols; i++) {
 		char tab[64];
 		bool f = i == ui->focus;
-		snprintf(tab, sizeof(tab), "%s%s %s%s", f ? "[" : " ", i < 4 ? digits[i] : "?",
+		const char *k = ui->panes[i].ops->tab_key;
+		snprintf(tab, sizeof(tab), "%s%s %s%s", f ? "[" : " ", k ? k : "?",
 			 ui->panes[i].ops->title, f ? "]" : " ");
 		x += ui_draw_text(ui, w, 0, x, ui->cols - x,
 				  f ? UI_ROLE_PANE_TITLE_FOCUS : UI_ROLE_PANE_TITLE, tab);

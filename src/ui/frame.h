@@ -21,9 +21,9 @@ struct pane;
 
 enum ui_log_level { UI_LOG_INFO, UI_LOG_WARN, UI_LOG_ERROR };
 
-/* Add a message (printf-style; any node text in it must already be
- * sanitized). Shown as a toast in the status bar and kept in the log pane;
- * also appended to the --log-file when one is open. */
+/* Add a message (printf-style; the whole line is sanitized again before it
+ * is stored). Shown as a toast on the tab bar and kept in the log pane
+ * (last 2000); also appended to the --log-file when one is open. */
 void ui_log(struct ui *ui, enum ui_log_level lvl, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Log a failed request: "what: STATUS message (HTTP n) — detail", with the
@@ -67,7 +67,9 @@ struct ui_settings {
 	FILE *log_file;                    /* borrowed, may be NULL */
 };
 
-/* Create the UI (no terminal touched yet). NULL on OOM. */
+/* Create the UI (no terminal touched yet). `client` and `eng` are
+ * borrowed and must outlive the UI (or be swapped with ui_reconnect());
+ * `s` and `conn` are copied. NULL on OOM. Free with ui_free(). */
 struct ui *ui_new(const struct ui_settings *s, struct stg_client *client, struct stg_async *eng,
 		  const struct ui_conn *conn);
 /* Free panes, cancel requests (callbacks run), free the UI. Ends curses

@@ -654,6 +654,7 @@ ents_raw(struct pane *p, const char **label, const char **data, size_t *len)
 const struct pane_ops pane_entities_ops = {
 	.name = "entities",
 	.title = "Entities",
+	.tab_key = "2",
 	.init = ents_init,
 	.free = ents_free,
 	.show = ents_show,

@@ -161,6 +161,7 @@ log_click(struct pane *p, int y, int x)
 const struct pane_ops pane_log_ops = {
 	.name = "log",
 	.title = "Log",
+	.tab_key = "0",
 	.init = log_init,
 	.free = log_free,
 	.draw = log_draw,

@@ -310,6 +310,7 @@ ov_summary(struct pane *p, char *buf, size_t size)
 const struct pane_ops pane_overview_ops = {
 	.name = "overview",
 	.title = "Overview",
+	.tab_key = "1",
 	.init = ov_init,
 	.free = ov_free,
 	.show = ov_show,

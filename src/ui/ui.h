@@ -39,6 +39,8 @@ enum ui_result {
 struct pane_ops {
 	const char *name;   /* stable id ("entities"), used in dumps and the palette */
 	const char *title;  /* tab label ("Entities") */
+	const char *tab_key; /* key shown before the title in the tab bar ("2"); the
+			      * matching view-* action focuses the pane */
 	int (*init)(struct pane *p);            /* allocate p->priv; 0 ok */
 	void (*free)(struct pane *p);           /* free p->priv (pending requests are
 						   already cancelled) */

@@ -35,7 +35,13 @@ normalize() {
 	sed -E -e 's/127\.0\.0\.1:[0-9]+/127.0.0.1:PORT/g' \
 		-e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}/YYYY-MM-DD hh:mm:ss/g' \
 		-e 's/stigmem:node:[0-9a-f-]{36}/stigmem:node:UUID/g' \
-		-e 's/after [0-9]+ ms/after N ms/g' "$1"
+		-e 's/after [0-9]+ ms/after N ms/g' \
+		-e 's/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/UUID/g' \
+		-e 's/sha256:[0-9a-f]+…?/sha256:HASH/g' \
+		-e 's/[0-9]{13}\.[0-9]+/HLC/g' \
+		-e 's/hh:mm:ss\.[0-9]+/hh:mm:ss.frac/g' \
+		-e 's/counter [0-9]+/counter N/g' \
+		-e 's/^(  (effective confidence|source trust) +)[0-9.]+$/\1N/' "$1"
 }
 
 # run NAME [options...] <<script : run the UI headless in $TMP/NAME.
@@ -267,6 +273,19 @@ key <Enter>
 key <Enter>
 wait-idle
 dump agent-facts
+key j
+key j
+key j
+key j
+key j
+key j
+key j
+key <Enter>
+dump fact-detail
+key <PgDn>
+dump fact-detail-more
+key h
+dump facts-back
 key 2
 key <Esc>
 key /
@@ -289,6 +308,10 @@ MASK_COUNTS=1 check demo entities
 MASK_COUNTS=1 check demo entities-end
 MASK_COUNTS=1 check demo filter
 check demo agent-facts
+check demo fact-detail
+check demo fact-detail-more
+grep_dump demo fact-detail "verified-integer-spelling" cid-integer-spelling
+grep_dump demo facts-back "cid:int  2048" back-to-list
 check demo hostile-facts
 check demo hostile-raw
 check demo overview
