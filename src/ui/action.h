@@ -34,6 +34,10 @@
 	X(VIEW_OVERVIEW, "view-overview", "1", "Show the node overview")                \
 	X(VIEW_ENTITIES, "view-entities", "2", "Show the entity browser")               \
 	X(VIEW_FACTS, "view-facts", "3", "Show the facts of the selected entity")       \
+	X(VIEW_CARD, "view-card", "4", "Show the memory card of the selected entity")    \
+	X(VIEW_RECALL, "view-recall", "5", "Open the recall lab")                        \
+	X(VIEW_CONFLICTS, "view-conflicts", "6", "Open the conflict queue")              \
+	X(VIEW_VERIFY, "view-verify", "7", "Open the integrity view (chain proof, CID audit)") \
 	X(VIEW_LOG, "view-log", "0 L", "Show the message log")                          \
 	X(REFRESH, "refresh", "r <F5> <C-r>", "Reload the focused pane from the node")  \
 	X(SORT, "sort", "s", "Cycle the sort order (name, last write, fact count)")     \

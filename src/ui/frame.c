@@ -1274,6 +1274,18 @@ run_action(struct ui *ui, enum ui_action a, int key, bool ask_pane)
 	case UI_ACTION_VIEW_FACTS:
 		ui_focus_name(ui, "facts");
 		break;
+	case UI_ACTION_VIEW_CARD:
+		ui_focus_name(ui, "card");
+		break;
+	case UI_ACTION_VIEW_RECALL:
+		ui_focus_name(ui, "recall");
+		break;
+	case UI_ACTION_VIEW_CONFLICTS:
+		ui_focus_name(ui, "conflicts");
+		break;
+	case UI_ACTION_VIEW_VERIFY:
+		ui_focus_name(ui, "verify");
+		break;
 	case UI_ACTION_VIEW_LOG:
 		ui_focus_name(ui, "log");
 		break;
