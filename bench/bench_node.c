@@ -12,16 +12,19 @@
  * stigmem-lite defaults (WAL, synchronous=NORMAL, 4 HTTP threads,
  * checkpoint every 1000 facts). N distinct facts are asserted by one client
  * thread and N others by 8 client threads (each with its own stg_client);
- * both modes and a GET /healthz burst run in alternating rounds so that a
- * load spike on the shared machine hits all three alike. Ratios printed:
- * 8 clients / 1 client, and 1-client asserts/s / 1-client healthz/s (the
- * HTTP round-trip floor of the same node and client).
+ * the two modes, GET /healthz bursts (1 and 8 clients) and a raw libcurl
+ * keep-alive baseline run in alternating rounds so that a load spike on the
+ * shared machine hits all of them alike. Printed: 8 clients / 1 client,
+ * 1-client asserts/s / 1-client healthz/s (the HTTP round-trip floor of the
+ * same node and client), process CPU per request (client and node share the
+ * process, so this is the machine-load-independent cost), and asserts/s on
+ * one reused connection (stg_client opens a connection per call).
  *
  * Part 2 (recall): a second node starts with `--generate facts` (the
  * deterministic dataset of src/node/demo.c, loaded through the node's own
  * assert path in one transaction, timed as the load rate). A fixed list of
- * queries of different selectivity runs once untimed-as-steady ("cold":
- * first recall of an entity materialises its memory card), then `queries`
+ * queries of different selectivity runs once, reported apart as "cold"
+ * (the first recall of an entity materialises its memory card), then `queries`
  * timed requests in scope "team" (users and projects: half the dataset)
  * with default weights, each preceded by a timed GET /healthz; printed:
  * recall p50/p99/max and recall p50 / healthz p50. */
@@ -31,8 +34,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <curl/curl.h>
 
 #include "node/lite.h"
 #include "stigmem/arena.h"
@@ -46,19 +52,24 @@
 /* Fixed queries over the generated vocabulary (src/node/demo.c: words[],
  * entity URIs stigmem://gen.example/<type>/<type>-<n>, string values
  * "<word> <word> <i>", relations like memory:role). */
-static const char *const queries[] = {
-	/* rare: one entity or one number */
-	"user-120", "project-453", "user-771", "1234", "6789", "9001", "user-42",
-	"nonexistentword",
-	/* relation names */
-	"role", "email", "location", "status",
-	/* common single words */
-	"phoenix", "latency", "roadmap", "budget", "memory", "Zürich", "東京", "the",
-	"customer", "deploy",
-	/* multi-word */
-	"deploy latency", "customer release schema", "phoenix roadmap quarter",
-	"trust policy audit", "memory graph recall", "budget risk review deadline",
-	"privacy security design feedback", "data pipeline owner",
+enum qclass { Q_RARE, Q_RELATION, Q_COMMON, Q_MULTI, Q_NCLASS };
+static const char *const class_name[Q_NCLASS] = {"rare (entity/number)", "relation word",
+						  "common word", "multi-word"};
+static const struct {
+	const char *q;
+	enum qclass cls;
+} queries[] = {
+	{"user-120", Q_RARE}, {"project-453", Q_RARE}, {"user-771", Q_RARE}, {"1234", Q_RARE},
+	{"6789", Q_RARE}, {"9001", Q_RARE}, {"user-42", Q_RARE}, {"nonexistentword", Q_RARE},
+	{"role", Q_RELATION}, {"email", Q_RELATION}, {"location", Q_RELATION},
+	{"status", Q_RELATION},
+	{"phoenix", Q_COMMON}, {"latency", Q_COMMON}, {"roadmap", Q_COMMON}, {"budget", Q_COMMON},
+	{"memory", Q_COMMON}, {"Zürich", Q_COMMON}, {"東京", Q_COMMON}, {"the", Q_COMMON},
+	{"customer", Q_COMMON}, {"deploy", Q_COMMON},
+	{"deploy latency", Q_MULTI}, {"customer release schema", Q_MULTI},
+	{"phoenix roadmap quarter", Q_MULTI}, {"trust policy audit", Q_MULTI},
+	{"memory graph recall", Q_MULTI}, {"budget risk review deadline", Q_MULTI},
+	{"privacy security design feedback", Q_MULTI}, {"data pipeline owner", Q_MULTI},
 };
 #define N_QUERIES (sizeof queries / sizeof queries[0])
 
@@ -69,6 +80,18 @@ now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* CPU seconds (user + system) of the whole process: client threads and
+ * the in-process node's HTTP threads together. */
+static double
+cpu_s(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
 }
 
 static int
@@ -120,6 +143,19 @@ env_long(const char *name, long def)
 		return def;
 	x = strtol(s, &end, 10);
 	return *end || x <= 0 ? def : x;
+}
+
+/* The machine is shared: record its load next to the numbers. */
+static void
+print_load(const char *when)
+{
+	FILE *f = fopen("/proc/loadavg", "r");
+	double l1, l5, l15;
+
+	if (f && fscanf(f, "%lf %lf %lf", &l1, &l5, &l15) == 3)
+		printf("load average at %s: %.2f %.2f %.2f\n", when, l1, l5, l15);
+	if (f)
+		fclose(f);
 }
 
 /* ---- temporary node ------------------------------------------------------ */
@@ -254,21 +290,108 @@ do_assert(struct stg_client *c, long i)
 	return 0;
 }
 
+/* ---- raw keep-alive baseline ------------------------------------------------ */
+
+static size_t
+discard(char *p, size_t sz, size_t n, void *ud)
+{
+	(void)p;
+	(void)ud;
+	return sz * n;
+}
+
+/* `count` requests on ONE reused libcurl handle (HTTP/1.1 keep-alive),
+ * GET /healthz or POST /v1/facts with fact numbers first..; the same
+ * requests stg_client sends, minus connection setup. Returns seconds or
+ * -1. */
+static double
+raw_keepalive(const char *base, bool healthz, long first, long count)
+{
+	CURL *h = curl_easy_init();
+	struct curl_slist *hd = curl_slist_append(NULL, "Content-Type: application/json");
+	char url[128], body[256];
+	double t0, t = -1;
+	long code = 0, i;
+
+	if (!h || !hd)
+		goto out;
+	snprintf(url, sizeof url, "%s%s", base, healthz ? "/healthz" : "/v1/facts");
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	if (!healthz)
+		curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
+	t0 = now_s();
+	for (i = 0; i < count; i++) {
+		if (!healthz) {
+			snprintf(body, sizeof body,
+				 "{\"entity\":\"stigmem://bench.example/raw/raw-%ld\","
+				 "\"relation\":\"bench:value\",\"value\":{\"type\":\"string\","
+				 "\"v\":\"raw value %ld\"},\"source\":\"agent:bench\"}",
+				 first + i, first + i);
+			curl_easy_setopt(h, CURLOPT_COPYPOSTFIELDS, body);
+		}
+		if (curl_easy_perform(h) != CURLE_OK)
+			break;
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+		if (code != (healthz ? 200 : 201))
+			break;
+	}
+	if (i == count)
+		t = now_s() - t0;
+	else
+		fprintf(stderr, "bench_node: keep-alive %s failed (HTTP %ld)\n",
+			healthz ? "healthz" : "assert", code);
+out:
+	curl_slist_free_all(hd);
+	if (h)
+		curl_easy_cleanup(h);
+	return t;
+}
+
 struct worker {
 	pthread_t th;
 	struct stg_client *c;
+	bool healthz;                /* GET /healthz instead of asserts */
 	long first, count;
 	int rc;
 };
 
 static void *
-assert_worker(void *arg)
+worker_main(void *arg)
 {
 	struct worker *w = arg;
 
 	for (long i = 0; i < w->count && w->rc == 0; i++)
-		w->rc = do_assert(w->c, w->first + i);
+		w->rc = w->healthz ? do_healthz(w->c) : do_assert(w->c, w->first + i);
 	return NULL;
+}
+
+/* Run `total` requests split over N_CLIENTS threads; asserts use fact
+ * numbers first.. (distinct per thread). Returns -1 on any failure. */
+static int
+run_clients(struct worker *w, bool healthz, long first, long total)
+{
+	int rc = 0;
+
+	for (int k = 0; k < N_CLIENTS; k++) {
+		w[k].healthz = healthz;
+		w[k].first = first + k * (total / N_CLIENTS + 1);
+		w[k].count = total / N_CLIENTS + (k < total % N_CLIENTS);
+		w[k].rc = 0;
+		if (pthread_create(&w[k].th, NULL, worker_main, &w[k]) != 0) {
+			w[k].count = -1;
+			rc = -1;
+		}
+	}
+	for (int k = 0; k < N_CLIENTS; k++) {
+		if (w[k].count < 0)
+			continue;
+		pthread_join(w[k].th, NULL);
+		if (w[k].rc != 0)
+			rc = -1;
+	}
+	return rc;
 }
 
 /* ---- part 1: asserts ---------------------------------------------------------- */
@@ -278,8 +401,9 @@ bench_asserts(long n_asserts)
 {
 	struct tmp_node t;
 	struct worker w[N_CLIENTS];
-	double t_h = 0, t_a1 = 0, t_a8 = 0, t0;
-	long n_h = 0, n_a1 = 0, n_a8 = 0, next = 0;
+	double t_h = 0, t_h8 = 0, t_a1 = 0, t_a8 = 0, t_kh = 0, t_ka = 0, t0, dt, c0;
+	double c_h = 0, c_a1 = 0, c_a8 = 0;
+	long n_h = 0, n_h8 = 0, n_a1 = 0, n_a8 = 0, n_kh = 0, n_ka = 0, next = 0;
 	long per_round = n_asserts / ROUNDS > 0 ? n_asserts / ROUNDS : 1;
 	int rc = 0;
 
@@ -297,35 +421,43 @@ bench_asserts(long n_asserts)
 		rc = do_healthz(t.client);
 	for (int r = 0; r < ROUNDS && rc == 0; r++) {
 		t0 = now_s();
+		c0 = cpu_s();
 		for (int k = 0; k < HEALTHZ_PER_ROUND && rc == 0; k++)
 			rc = do_healthz(t.client);
 		t_h += now_s() - t0;
+		c_h += cpu_s() - c0;
 		n_h += HEALTHZ_PER_ROUND;
 
 		t0 = now_s();
+		c0 = cpu_s();
 		for (long k = 0; k < per_round && rc == 0; k++)
 			rc = do_assert(t.client, next++);
 		t_a1 += now_s() - t0;
+		c_a1 += cpu_s() - c0;
 		n_a1 += per_round;
 
 		t0 = now_s();
-		for (int k = 0; k < N_CLIENTS; k++) {
-			w[k].first = next + k * (per_round / N_CLIENTS + 1);
-			w[k].count = per_round / N_CLIENTS + (k < per_round % N_CLIENTS);
-			w[k].rc = 0;
-			if (pthread_create(&w[k].th, NULL, assert_worker, &w[k]) != 0) {
-				w[k].count = 0;
-				w[k].rc = -1;
-			}
-		}
-		for (int k = 0; k < N_CLIENTS; k++) {
-			if (w[k].count > 0 || w[k].rc == 0)
-				pthread_join(w[k].th, NULL);
-			if (w[k].rc != 0)
-				rc = -1;
-			n_a8 += w[k].count;
-		}
+		c0 = cpu_s();
+		if (rc == 0)
+			rc = run_clients(w, false, next, per_round);
 		t_a8 += now_s() - t0;
+		c_a8 += cpu_s() - c0;
+		n_a8 += per_round;
+
+		t0 = now_s();
+		if (rc == 0)
+			rc = run_clients(w, true, 0, HEALTHZ_PER_ROUND);
+		t_h8 += now_s() - t0;
+		n_h8 += HEALTHZ_PER_ROUND;
+
+		dt = rc == 0 ? raw_keepalive(t.url, true, 0, HEALTHZ_PER_ROUND) : -1;
+		rc = dt < 0 ? -1 : rc;
+		t_kh += dt;
+		n_kh += HEALTHZ_PER_ROUND;
+		dt = rc == 0 ? raw_keepalive(t.url, false, 10000000L + n_ka, per_round) : -1;
+		rc = dt < 0 ? -1 : rc;
+		t_ka += dt;
+		n_ka += per_round;
 		next += N_CLIENTS * (per_round / N_CLIENTS + 1);
 	}
 	for (int k = 0; k < N_CLIENTS; k++)
@@ -335,14 +467,27 @@ bench_asserts(long n_asserts)
 		return -1;
 	{
 		double h = (double)n_h / t_h, a1 = (double)n_a1 / t_a1, a8 = (double)n_a8 / t_a8;
+		double h8 = (double)n_h8 / t_h8, kh = (double)n_kh / t_kh, ka = (double)n_ka / t_ka;
 
 		printf("asserts: %ld facts per mode, %d alternating rounds, fresh node, defaults\n",
 		       n_a1, ROUNDS);
 		printf("  GET /healthz, 1 client     %9.0f req/s  (%.3f ms each)\n", h, 1e3 / h);
+		printf("  GET /healthz, %d clients    %9.0f req/s  (ratio 8/1 %.2f: transport scaling)\n",
+		       N_CLIENTS, h8, h8 / h);
 		printf("  assert, 1 client           %9.0f facts/s (%.3f ms each)\n", a1, 1e3 / a1);
 		printf("  assert, %d clients          %9.0f facts/s\n", N_CLIENTS, a8);
 		printf("  ratio 8 clients / 1 client      %.2f\n", a8 / a1);
 		printf("  ratio assert / healthz (1 client) %.2f\n", a1 / h);
+		printf("  process CPU (client + node) per request: healthz %.3f ms, assert 1 client"
+		       " %.3f ms, 8 clients %.3f ms\n",
+		       1e3 * c_h / (double)n_h, 1e3 * c_a1 / (double)n_a1, 1e3 * c_a8 / (double)n_a8);
+		printf("  => CPU-bound ceiling on this %ld-CPU machine: %.0f asserts/s\n",
+		       sysconf(_SC_NPROCESSORS_ONLN),
+		       (double)sysconf(_SC_NPROCESSORS_ONLN) / (c_a8 / (double)n_a8));
+		printf("  baseline with one reused connection (raw libcurl keep-alive, 1 client):\n");
+		printf("    GET /healthz             %9.0f req/s  (%.3f ms each)\n", kh, 1e3 / kh);
+		printf("    POST /v1/facts           %9.0f facts/s (%.3f ms each)\n", ka, 1e3 / ka);
+		printf("    ratio stg_client assert / keep-alive assert %.2f\n", a1 / ka);
 		printf("  target >= 5000 asserts/s: 1 client %s, %d clients %s\n",
 		       a1 >= 5000 ? "met" : "NOT met", N_CLIENTS, a8 >= 5000 ? "met" : "NOT met");
 	}
@@ -394,7 +539,7 @@ static int
 bench_recall(long n_facts, long n_timed)
 {
 	struct tmp_node t;
-	double t0, t_load, *rec, *hz, *per_q, cold[N_QUERIES];
+	double t0, t_load, *rec, *hz, *per_q, cold[N_QUERIES], c_rec = 0;
 	long long scored[N_QUERIES];
 	size_t returned[N_QUERIES], passes;
 	int rc = 0;
@@ -417,14 +562,17 @@ bench_recall(long n_facts, long n_timed)
 	fprintf(stderr, "bench_node: recall dataset loaded (%.1f s), querying\n", t_load);
 	/* Cold pass: the first recall touching an entity builds its card. */
 	for (size_t q = 0; q < N_QUERIES && rc == 0; q++)
-		rc = do_recall(t.client, queries[q], &cold[q], &scored[q], &returned[q]);
+		rc = do_recall(t.client, queries[q].q, &cold[q], &scored[q], &returned[q]);
 	for (long i = 0; i < n_timed && rc == 0; i++) {
 		long long s;
 		size_t nr;
+		double c0;
 
 		rc = timed_healthz(t.client, &hz[i]);
+		c0 = cpu_s();
 		if (rc == 0)
-			rc = do_recall(t.client, queries[(size_t)i % N_QUERIES], &rec[i], &s, &nr);
+			rc = do_recall(t.client, queries[(size_t)i % N_QUERIES].q, &rec[i], &s, &nr);
+		c_rec += cpu_s() - c0;
 	}
 	tmp_node_stop(&t);
 	if (rc != 0) {
@@ -445,9 +593,20 @@ bench_recall(long n_facts, long n_timed)
 
 		for (long i = (long)q; i < n_timed; i += (long)N_QUERIES)
 			per_q[m++] = rec[i];
-		printf("  %-34s %8lld %8zu %9.1f %9.1f\n", queries[q], scored[q], returned[q], cold[q],
-		       m ? median_of(per_q, m) : 0.0);
+		printf("  %-34s %8lld %8zu %9.1f %9.1f\n", queries[q].q, scored[q], returned[q],
+		       cold[q], m ? median_of(per_q, m) : 0.0);
 	}
+	for (int k = 0; k < Q_NCLASS; k++) {
+		size_t m = 0;
+
+		for (long i = 0; i < n_timed; i++)
+			if (queries[(size_t)i % N_QUERIES].cls == (enum qclass)k)
+				per_q[m++] = rec[i];
+		printf("  class %-22s p50 %7.2f ms over %zu requests\n", class_name[k],
+		       m ? median_of(per_q, m) : 0.0, m);
+	}
+	printf("  cold pass (first request of each query) p50 %.2f ms\n",
+	       median_of(cold, N_QUERIES));
 	qsort(rec, (size_t)n_timed, sizeof *rec, cmp_double);
 	qsort(hz, (size_t)n_timed, sizeof *hz, cmp_double);
 	{
@@ -457,6 +616,8 @@ bench_recall(long n_facts, long n_timed)
 		printf("  recall ms   p50 %.2f  p99 %.2f  max %.2f  (%zu full passes)\n", p50, p99,
 		       rec[n_timed - 1], passes);
 		printf("  healthz ms  p50 %.3f  p99 %.3f\n", h50, pct(hz, (size_t)n_timed, 0.99));
+		printf("  process CPU (client + node) per recall, mean %.2f ms\n",
+		       1e3 * c_rec / (double)n_timed);
 		printf("  ratio recall p50 / healthz p50  %.1f\n", p50 / h50);
 		printf("  target recall p50 <= 20 ms at %ld facts: %s\n", n_facts,
 		       p50 <= 20.0 ? "met" : "NOT met");
@@ -485,6 +646,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_node [facts] [queries]\n");
 		return 2;
 	}
+	print_load("start");
 	if (stg_global_init(&e) != STG_OK) {
 		fprintf(stderr, "bench_node: %s\n", e.detail);
 		return 1;
@@ -494,5 +656,6 @@ main(int argc, char **argv)
 	if (rc == 0 && bench_recall(n_facts, n_timed) != 0)
 		rc = 1;
 	stg_global_cleanup();
+	print_load("end");
 	return rc;
 }

@@ -21,6 +21,62 @@ static int sig_pipe[2] = {-1, -1};
 static struct termios saved_tio;
 static int saved_tio_ok;
 
+/* Measurement hook for bench/bench_ui.c: with STIGMEM_TUI_TIMING=FILE the
+ * loop appends "first_frame_at_ms T" (CLOCK_MONOTONIC, absolute), "idle_at_ms
+ * T" (first time nothing is in flight), "key_ms D" per key (key fed to
+ * frame painted) and "repaint_ms D" per `repaint` script command. Off (one
+ * NULL test per turn) in normal runs. */
+static FILE *timing;
+static int timing_first_done, timing_idle_done;
+
+static double
+mono_ms_f(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void
+timing_open(void)
+{
+	const char *path = getenv("STIGMEM_TUI_TIMING");
+	if (timing != NULL || path == NULL || *path == '\0')
+		return;
+	timing = fopen(path, "w");
+	timing_first_done = timing_idle_done = 0;
+}
+
+static void
+timing_close(void)
+{
+	if (timing != NULL)
+		fclose(timing);
+	timing = NULL;
+}
+
+/* After a paint: the first one is the first complete frame. */
+static void
+timing_frame(void)
+{
+	if (timing != NULL && !timing_first_done) {
+		timing_first_done = 1;
+		fprintf(timing, "first_frame_at_ms %.3f\n", mono_ms_f());
+		fflush(timing);
+	}
+}
+
+static void
+timing_idle(struct ui *ui)
+{
+	if (timing != NULL && !timing_idle_done && ui_pending(ui) == 0 &&
+	    stg_async_pending(ui_engine(ui)) == 0) {
+		timing_idle_done = 1;
+		fprintf(timing, "idle_at_ms %.3f\n", mono_ms_f());
+		fflush(timing);
+	}
+}
+
 static void
 on_signal(int s)
 {
@@ -137,8 +193,15 @@ run_interactive(struct ui *ui)
 {
 	struct stg_error err;
 	int term_sig = 0;
+	double key_at = 0;
 	while (!ui_should_quit(ui) && !term_sig) {
 		ui_paint(ui);
+		if (timing != NULL) {
+			timing_frame();
+			if (key_at > 0)
+				fprintf(timing, "key_ms %.3f\n", mono_ms_f() - key_at);
+			key_at = 0;
+		}
 		struct stg_pollfd fds[2] = {{STDIN_FILENO, STG_POLLIN, 0}, {sig_pipe[0], STG_POLLIN, 0}};
 		int t = ui_next_timer_ms(ui);
 		stg_error_clear(&err);
@@ -155,9 +218,12 @@ run_interactive(struct ui *ui)
 			sig_term = 0;
 		}
 		handle_signals(ui);
+		if (timing != NULL && fds[0].revents)
+			key_at = mono_ms_f();
 		ui_read_keys(ui);
 		stg_async_perform(ui_engine(ui), NULL);
 		ui_tick(ui);
+		timing_idle(ui);
 	}
 	/* Terminated by SIGTERM/SIGHUP: the terminal is restored by the caller;
 	 * report 128+N like a shell would. */
@@ -219,6 +285,7 @@ run_script(struct ui *ui, const char *script, const char *dump_dir)
 	char line[1024];
 	int lineno = 0, rc = 0;
 	ui_paint(ui);
+	timing_frame();
 	while (!ui_should_quit(ui) && fgets(line, sizeof(line), f) != NULL) {
 		lineno++;
 		line[strcspn(line, "\r\n")] = '\0';
@@ -233,6 +300,7 @@ run_script(struct ui *ui, const char *script, const char *dump_dir)
 			while (*arg == ' ' || *arg == '\t')
 				arg++;
 		}
+		double key_at = 0;
 		if (strcmp(cmd, "key") == 0) {
 			int key = ui_key_parse(arg);
 			if (key == UI_KEY_NONE) {
@@ -240,7 +308,16 @@ run_script(struct ui *ui, const char *script, const char *dump_dir)
 				rc = 1;
 				break;
 			}
+			if (timing != NULL)
+				key_at = mono_ms_f();
 			ui_feed_key(ui, key);
+		} else if (strcmp(cmd, "repaint") == 0) {
+			/* Full repaint of an unchanged screen (the bench's yardstick). */
+			ui_touch_all(ui, true);
+			double t0 = mono_ms_f();
+			ui_paint(ui);
+			if (timing != NULL)
+				fprintf(timing, "repaint_ms %.3f\n", mono_ms_f() - t0);
 		} else if (strcmp(cmd, "type") == 0) {
 			feed_text(ui, arg);
 		} else if (strcmp(cmd, "wait-idle") == 0) {
@@ -251,6 +328,7 @@ run_script(struct ui *ui, const char *script, const char *dump_dir)
 				rc = 1;
 				break;
 			}
+			timing_idle(ui);
 		} else if (strcmp(cmd, "resize") == 0) {
 			int cols = 0, lines = 0;
 			if (sscanf(arg, "%d %d", &cols, &lines) != 2 || cols < 1 || lines < 1) {
@@ -291,6 +369,8 @@ run_script(struct ui *ui, const char *script, const char *dump_dir)
 		}
 		stg_async_perform(ui_engine(ui), NULL);
 		ui_paint(ui);
+		if (timing != NULL && key_at > 0)
+			fprintf(timing, "key_ms %.3f\n", mono_ms_f() - key_at);
 	}
 	fclose(f);
 	return rc;
@@ -299,8 +379,13 @@ run_script(struct ui *ui, const char *script, const char *dump_dir)
 int
 app_loop_run(struct ui *ui, struct stg_async *eng, const char *script, const char *dump_dir)
 {
+	int rc;
+	timing_open();
 	if (script != NULL)
-		return run_script(ui, script, dump_dir ? dump_dir : ".");
+		rc = run_script(ui, script, dump_dir ? dump_dir : ".");
+	else
+		rc = run_interactive(ui);
 	(void)eng;
-	return run_interactive(ui);
+	timing_close();
+	return rc;
 }

@@ -419,6 +419,8 @@ app_ui_run(const struct app_ui_options *o)
 	/* 7. Client and engine. */
 	r.connect_timeout_ms = app_config_get_int(&r.cfg, APP_OPT_CONNECT_TIMEOUT);
 	r.timeout_ms = app_config_get_int(&r.cfg, APP_OPT_TIMEOUT);
+	if (o->timeout_ms > 0)
+		r.timeout_ms = o->timeout_ms; /* the flag wins over the config */
 	r.cli_read_only = o->read_only == APP_TRI_ON;
 	{
 		char msg[1400];

@@ -42,6 +42,7 @@ struct app_ui_options {
 	const char *config_path;  /* --config FILE (NULL: XDG default; "/dev/null" or "": none) */
 	const char *log_file;     /* --log-file FILE (secrets redacted), or NULL */
 	int demo;                 /* --demo: start stigmem-lite in-process with the demo dataset */
+	long timeout_ms;          /* --timeout MS: whole-request timeout (> 0), or 0 = `set timeout` / default */
 	/* Headless screen tests (also from env STIGMEM_TUI_SCRIPT / STIGMEM_TUI_DUMP_DIR):
 	 * keys come from the script, curses renders through newterm() into
 	 * /dev/null, `dump NAME` writes DUMP_DIR/NAME.txt. No TTY needed. */
@@ -68,7 +69,9 @@ struct stg_async;
  * (stg_async_wait with stdin and the signal self-pipe). With `script`
  * non-NULL the keys come from that file instead (headless screen tests;
  * commands: key SPEC, type TEXT, wait-idle [MS], resize COLS LINES,
- * dump NAME, dump-attrs NAME, sleep MS, quit) and dumps go to `dump_dir`. Returns 0, 1
+ * dump NAME, dump-attrs NAME, sleep MS, repaint, quit) and dumps go to
+ * `dump_dir`. With STIGMEM_TUI_TIMING=FILE in the environment it writes
+ * first-frame, idle and per-key timings to FILE (bench/bench_ui.c). Returns 0, 1
  * when the script failed (message on stderr: curses draws to /dev/null
  * then), or 128+N after SIGTERM/SIGHUP (N the signal). `ui` and `eng`
  * are borrowed. */

@@ -44,11 +44,65 @@ dup_or_null(const char *s, bool *oom)
 	return d;
 }
 
+static void
+share_lock(CURL *h, curl_lock_data data, curl_lock_access access, void *ud)
+{
+	struct stg_client *c = ud;
+
+	(void)h;
+	(void)access;
+	if ((unsigned)data < CURL_LOCK_DATA_LAST)
+		pthread_mutex_lock(&c->share_lock[data]);
+}
+
+static void
+share_unlock(CURL *h, curl_lock_data data, void *ud)
+{
+	struct stg_client *c = ud;
+
+	(void)h;
+	if ((unsigned)data < CURL_LOCK_DATA_LAST)
+		pthread_mutex_unlock(&c->share_lock[data]);
+}
+
+/* A share handle holding the connection and DNS caches of the blocking
+ * calls. Failure only costs keep-alive, so it is not an error. */
+static void
+share_setup(struct stg_client *c)
+{
+	int i;
+
+	for (i = 0; i < CURL_LOCK_DATA_LAST; i++) {
+		if (pthread_mutex_init(&c->share_lock[i], NULL) != 0) {
+			while (i-- > 0)
+				pthread_mutex_destroy(&c->share_lock[i]);
+			return;
+		}
+	}
+	c->share_lock_ok = true;
+	c->share = curl_share_init();
+	if (c->share == NULL)
+		return;
+	if (curl_share_setopt(c->share, CURLSHOPT_LOCKFUNC, share_lock) != CURLSHE_OK ||
+	    curl_share_setopt(c->share, CURLSHOPT_UNLOCKFUNC, share_unlock) != CURLSHE_OK ||
+	    curl_share_setopt(c->share, CURLSHOPT_USERDATA, c) != CURLSHE_OK ||
+	    curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS) != CURLSHE_OK ||
+	    curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT) != CURLSHE_OK) {
+		curl_share_cleanup(c->share);
+		c->share = NULL;
+	}
+}
+
 void
 stg_client_free(struct stg_client *c)
 {
 	if (c == NULL)
 		return;
+	if (c->share != NULL)
+		curl_share_cleanup(c->share);
+	if (c->share_lock_ok)
+		for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
+			pthread_mutex_destroy(&c->share_lock[i]);
 	if (c->auth_header != NULL) {
 		explicit_bzero(c->auth_header, c->auth_header_len);
 		free(c->auth_header);
@@ -131,6 +185,7 @@ stg_client_new(const struct stg_client_options *opts, struct stg_error *err)
 		stg_error_set(err, STG_ERR_NOMEM, "out of memory");
 		return NULL;
 	}
+	share_setup(c);
 	c->connect_timeout_ms =
 		opts->connect_timeout_ms > 0 ? opts->connect_timeout_ms : STG_DEFAULT_CONNECT_TIMEOUT_MS;
 	c->timeout_ms = opts->timeout_ms > 0 ? opts->timeout_ms : STG_DEFAULT_TIMEOUT_MS;
@@ -200,6 +255,8 @@ stg_client_execute(struct stg_client *c, const struct stg_request *req, struct s
 		stg_http_xfer_done(&x);
 		return st;
 	}
+	if (c->share != NULL)
+		curl_easy_setopt(x.easy, CURLOPT_SHARE, c->share);
 	rc = curl_easy_perform(x.easy);
 	st = stg_http_xfer_finish(&x, rc, arena, out, info, err);
 	stg_http_xfer_done(&x);

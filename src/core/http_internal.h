@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include <curl/curl.h>
+#include <pthread.h>
 
 #include "stigmem/arena.h"
 #include "stigmem/buf.h"
@@ -79,6 +80,14 @@ struct stg_client {
 	size_t max_response;
 	char *user_agent;
 	unsigned decode_flags;
+	/* Connection cache shared by the blocking calls (keep-alive across
+	 * calls); one lock per kind of shared data (libcurl may hold one kind
+	 * while taking another), so blocking calls may still run from several
+	 * threads at once. NULL when it could not be set up. The async engine
+	 * keeps its own cache in its multi handle. */
+	CURLSH *share;
+	pthread_mutex_t share_lock[CURL_LOCK_DATA_LAST];
+	bool share_lock_ok;
 };
 
 /* ---- http.c ---------------------------------------------------------------- */

@@ -34,15 +34,15 @@ int
 lite_card_mark_stale(struct lite_node *n, const char *entity, const char *scope,
 		     const char *tenant)
 {
-	sqlite3_stmt *st = lite_prepare(n, "UPDATE memory_cards SET is_stale=1"
-					   " WHERE entity=? AND scope=? AND tenant_id=?");
+	sqlite3_stmt *st = lite_stmt(n, "UPDATE memory_cards SET is_stale=1"
+					" WHERE entity=? AND scope=? AND tenant_id=?");
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, entity, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, scope ? scope : "local", -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 3, tenant ? tenant : "default", -1, SQLITE_TRANSIENT);
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-	sqlite3_finalize(st);
+	lite_stmt_done(st);
 	return rc;
 }
 
@@ -89,7 +89,7 @@ static int
 card_load(struct lite_node *n, const char *entity, const char *scope, const char *tenant,
 	  struct lite_card *c, bool *stale)
 {
-	sqlite3_stmt *st = lite_prepare(
+	sqlite3_stmt *st = lite_stmt(
 		n, "SELECT summary, fact_hashes, avg_confidence, refreshed_at, is_stale,"
 		   " has_contradictions FROM memory_cards WHERE entity=? AND scope=? AND tenant_id=?");
 	if (!st)
@@ -118,7 +118,7 @@ card_load(struct lite_node *n, const char *entity, const char *scope, const char
 			rc = 1;
 		}
 	}
-	sqlite3_finalize(st);
+	lite_stmt_done(st);
 	return rc;
 }
 

@@ -372,7 +372,7 @@ static int
 checkpoint_maybe(struct lite_node *n, const char *tenant, long long head, const char *head_hash,
 		 const char *entry_created)
 {
-	sqlite3_stmt *st = lite_prepare(
+	sqlite3_stmt *st = lite_stmt(
 		n, "SELECT covered_chain_seq, created_at FROM fact_chain_checkpoints"
 		   " WHERE tenant_id=? ORDER BY covered_chain_seq DESC, created_at DESC LIMIT 1");
 	if (!st)
@@ -387,7 +387,7 @@ checkpoint_maybe(struct lite_node *n, const char *tenant, long long head, const 
 		snprintf(ref, sizeof ref, "%s", col_str(st, 1) ? col_str(st, 1) : entry_created);
 		have = true;
 	}
-	sqlite3_finalize(st);
+	lite_stmt_done(st);
 	if (head <= covered)
 		return 0;
 	char now[LITE_TS_MAX];
@@ -406,7 +406,7 @@ checkpoint_maybe(struct lite_node *n, const char *tenant, long long head, const 
 static int
 retry_one_pending(struct lite_node *n)
 {
-	sqlite3_stmt *st = lite_prepare(
+	sqlite3_stmt *st = lite_stmt(
 		n, "SELECT id, payload, created_at FROM fact_chain_checkpoints WHERE status='pending'"
 		   " AND attempt_count > 0 AND (next_attempt_at IS NULL OR next_attempt_at <= ?)"
 		   " ORDER BY created_at LIMIT 1");
@@ -414,19 +414,24 @@ retry_one_pending(struct lite_node *n)
 		return -1;
 	sqlite3_bind_double(st, 1, unix_now());
 	int rc = 0;
+	char *id = NULL, *payload = NULL;
+	bool due = false;
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		char *id = strdup(col_str(st, 0));
-		char *payload = strdup(col_str(st, 1));
+		due = true;
+		id = strdup(col_str(st, 0));
+		payload = strdup(col_str(st, 1));
+	}
+	lite_stmt_done(st);
+	if (due) {
 		char now[LITE_TS_MAX];
 		lite_now(n, now);
 		if (id && payload)
 			rc = checkpoint_submit(n, id, payload, now);
 		else
 			rc = -1;
-		free(id);
-		free(payload);
 	}
-	sqlite3_finalize(st);
+	free(id);
+	free(payload);
 	return rc;
 }
 
@@ -434,8 +439,8 @@ int
 lite_chain_on_insert(struct lite_node *n, const struct lite_fact_row *r)
 {
 	const char *tenant = r->tenant_id ? r->tenant_id : "default";
-	sqlite3_stmt *st = lite_prepare(n, "SELECT chain_seq, chain_hash FROM fact_chain"
-					   " WHERE tenant_id=? ORDER BY chain_seq DESC LIMIT 1");
+	sqlite3_stmt *st = lite_stmt(n, "SELECT chain_seq, chain_hash FROM fact_chain"
+					" WHERE tenant_id=? ORDER BY chain_seq DESC LIMIT 1");
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, tenant, -1, SQLITE_TRANSIENT);
@@ -445,7 +450,7 @@ lite_chain_on_insert(struct lite_node *n, const struct lite_fact_row *r)
 		seq = sqlite3_column_int64(st, 0) + 1;
 		snprintf(prev, sizeof prev, "%s", col_str(st, 1) ? col_str(st, 1) : "");
 	}
-	sqlite3_finalize(st);
+	lite_stmt_done(st);
 
 	struct stg_chain_event ev = {
 		.cid = r->cid,
@@ -474,8 +479,8 @@ lite_chain_on_insert(struct lite_node *n, const struct lite_fact_row *r)
 	};
 	if (!stg_chain_link_hash(&ln, chain_hash))
 		return -1;
-	st = lite_prepare(n, "INSERT INTO fact_chain(tenant_id, chain_seq, fact_id, event_hash,"
-			     " previous_hash, chain_hash, created_at) VALUES (?,?,?,?,?,?,?)");
+	st = lite_stmt(n, "INSERT INTO fact_chain(tenant_id, chain_seq, fact_id, event_hash,"
+			  " previous_hash, chain_hash, created_at) VALUES (?,?,?,?,?,?,?)");
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, tenant, -1, SQLITE_TRANSIENT);
@@ -489,7 +494,7 @@ lite_chain_on_insert(struct lite_node *n, const struct lite_fact_row *r)
 	sqlite3_bind_text(st, 6, chain_hash, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 7, created, -1, SQLITE_TRANSIENT);
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-	sqlite3_finalize(st);
+	lite_stmt_done(st);
 	if (rc != 0)
 		return -1;
 	if (checkpoint_maybe(n, tenant, seq, chain_hash, created) != 0)

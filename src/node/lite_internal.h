@@ -10,6 +10,17 @@
  * lite_tx_rollback() (BEGIN IMMEDIATE; nesting is counted, only the
  * outermost commits). A 201 is sent only after the outermost COMMIT.
  *
+ * Group commit: POST /v1/facts requests that arrive while another one holds
+ * the lock share one SQLite transaction. server.c sets node->batch_req for
+ * such a request; lite_tx_begin() then opens (or joins) the batch
+ * transaction and wraps the request's own work in SAVEPOINT lite_req, so a
+ * failing request rolls back only itself. The last request of a burst (no
+ * other POST /v1/facts waiting for the lock), any other route, or
+ * LITE_BATCH_MAX members commit the batch (lite_batch_commit); every member
+ * waits for that COMMIT before its response is sent, and answers 500 when
+ * it failed. Other routes commit a pending batch before they run, so reads
+ * never see unacknowledged writes.
+ *
  * JSON: responses are cJSON trees handed to the lite_resp_* helpers which
  * take ownership. Floats are written Python-style ("1.0", "0.28") through
  * lite_json_float() (a cJSON raw item); integers through cJSON numbers.
@@ -86,9 +97,20 @@ struct lite_node {
 	struct {
 		const char *sql;     /* key (pointer to the literal) */
 		sqlite3_stmt *st;
-	} stmt_cache[64];            /* see lite_stmt() */
+	} stmt_cache[128];           /* see lite_stmt() */
 	int n_stmt_cache;
+	/* Group commit (see the top of this file); all under `lock` except
+	 * writers_waiting (atomic). */
+	bool batch_req;              /* the running handler may join the batch */
+	bool batch_open;             /* the batch transaction is open */
+	bool batch_joined;           /* the running handler wrote into the batch */
+	int batch_members;           /* requests waiting for the batch COMMIT */
+	int writers_waiting;         /* POST /v1/facts requests waiting for `lock` */
+	void *batch_waiters;         /* server.c's list of waiting members */
+	pthread_cond_t batch_cond;   /* broadcast after each batch COMMIT */
 };
+
+#define LITE_BATCH_MAX 64
 
 /* ---- request / response ------------------------------------------------ */
 
@@ -344,13 +366,18 @@ void lite_store_close(struct lite_node *n);
 int lite_tx_begin(struct lite_node *n);
 int lite_tx_commit(struct lite_node *n);
 void lite_tx_rollback(struct lite_node *n);
+/* Commit the open group-commit batch, if any (nothing to do => 0). Returns
+ * 0, or -1 when the batch was rolled back (its members must not answer
+ * 2xx). Clears batch_open; the caller wakes the members. */
+int lite_batch_commit(struct lite_node *n);
 /* Run SQL with no result rows. Returns 0 or -1 (logged). */
 int lite_exec(struct lite_node *n, const char *sql);
 /* Prepare or return NULL (logged). Caller finalizes. */
 sqlite3_stmt *lite_prepare(struct lite_node *n, const char *sql);
 /* Cached prepared statement for hot paths, keyed by the SQL text (pass a
  * string literal). NOT to be finalized: call lite_stmt_done() when done.
- * Must not be used re-entrantly (the same SQL while still stepping). */
+ * Must not be used re-entrantly (the same SQL while still stepping). The
+ * cache holds 128 statements; use it only for a fixed set of literals. */
 sqlite3_stmt *lite_stmt(struct lite_node *n, const char *sql);
 void lite_stmt_done(sqlite3_stmt *st);
 

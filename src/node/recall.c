@@ -462,16 +462,12 @@ stage_fts(struct stage_ctx *x)
 	char *q = lite_recall_fts_query(x->r->query);
 	if (!q)
 		return -1;
-	sqlite3_stmt *st = NULL;
-	int prc = sqlite3_prepare_v2(
-		x->n->db,
-		"SELECT " CAND_COLS ", bm25(facts_fts) FROM facts_fts JOIN facts f"
-		" ON f.seq = facts_fts.rowid WHERE facts_fts MATCH ?1 AND" CAND_FILTER
-		" ORDER BY bm25(facts_fts), f.seq LIMIT ?6",
-		-1, &st, NULL);
-	if (prc != SQLITE_OK) {
+	sqlite3_stmt *st = lite_stmt(
+		x->n, "SELECT " CAND_COLS ", bm25(facts_fts) FROM facts_fts JOIN facts f"
+		      " ON f.seq = facts_fts.rowid WHERE facts_fts MATCH ?1 AND" CAND_FILTER
+		      " ORDER BY bm25(facts_fts), f.seq LIMIT ?6");
+	if (!st) {
 		free(q);
-		sqlite3_finalize(st);
 		return -1;
 	}
 	sqlite3_bind_text(st, 1, q, -1, SQLITE_TRANSIENT);
@@ -501,7 +497,7 @@ stage_fts(struct stage_ctx *x)
 	}
 	if (rc == 0 && s != SQLITE_DONE)
 		rc = 1; /* FTS raised (syntax error and the like) */
-	sqlite3_finalize(st);
+	lite_stmt_done(st);
 	if (rc != 0) {
 		free(raw);
 		/* Forget the partial hits of a failed FTS run. */
@@ -729,9 +725,9 @@ stage_graph(struct stage_ctx *x)
 		free(seed_copy[i]);
 	if (rc != 0)
 		return -1;
-	sqlite3_stmt *st = g.n ? lite_prepare(x->n, "SELECT " CAND_COLS " FROM facts f"
-						    " WHERE f.entity=?1 AND" CAND_FILTER
-						    " ORDER BY f.seq")
+	sqlite3_stmt *st = g.n ? lite_stmt(x->n, "SELECT " CAND_COLS " FROM facts f"
+						 " WHERE f.entity=?1 AND" CAND_FILTER
+						 " ORDER BY f.seq")
 			       : NULL;
 	long taken = 0;
 	for (size_t i = 0; i < g.n && rc == 0 && taken < x->r->limit; i++) {
@@ -759,7 +755,7 @@ stage_graph(struct stage_ctx *x)
 			taken++;
 		}
 	}
-	sqlite3_finalize(st);
+	lite_stmt_done(st);
 	lite_graph_done(&g);
 	return rc;
 }
@@ -1067,7 +1063,7 @@ lite_route_recall(struct lite_req *rq, struct lite_resp *rs)
 	struct timeval tv;
 	gettimeofday(&tv, NULL);
 	int64_t now_us = (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
-	row_st = lite_prepare(n, "SELECT " LITE_FACT_COLS " FROM facts WHERE facts.seq=?1");
+	row_st = lite_stmt(n, "SELECT " LITE_FACT_COLS " FROM facts WHERE facts.seq=?1");
 	order = malloc((cs.n ? cs.n : 1) * sizeof *order);
 	if (!row_st || !order) {
 		lite_resp_internal(rs, "recall: prepare");
@@ -1143,7 +1139,7 @@ lite_route_recall(struct lite_req *rq, struct lite_resp *rs)
 	lite_resp_json(rs, 200, root);
 	root = NULL;
 out:
-	sqlite3_finalize(row_st);
+	lite_stmt_done(row_st);
 	free(order);
 	cJSON_Delete(root);
 	cJSON_Delete(proof);

@@ -21,6 +21,12 @@
 #include "node/lite_internal.h"
 #include "stigmem/cid.h"
 
+/* Per-connection memory of libmicrohttpd (request line + headers + read
+ * buffer; bodies are copied out as they arrive). Larger pools are mapped
+ * and zeroed per connection by libmicrohttpd, which cost more than the
+ * request itself on loopback. */
+#define LITE_CONN_MEMORY (32 * 1024)
+
 #if MHD_VERSION < 0x00097002
 typedef int MHD_RESULT_T;
 #else
@@ -957,6 +963,30 @@ resp_done(struct lite_resp *rs)
 	}
 }
 
+/* A request waiting for the COMMIT of the group-commit batch it wrote into
+ * (on its own stack; linked into node->batch_waiters under the lock). */
+struct batch_waiter {
+	struct batch_waiter *next;
+	bool done;
+	int rc;
+};
+
+/* Commit the open batch (under the lock) and wake its members. */
+static void
+batch_flush(struct lite_node *n)
+{
+	if (!n->batch_open && !n->batch_waiters)
+		return;
+	int rc = lite_batch_commit(n);
+	for (struct batch_waiter *w = n->batch_waiters; w; w = w->next) {
+		w->done = true;
+		w->rc = rc;
+	}
+	n->batch_waiters = NULL;
+	n->batch_members = 0;
+	pthread_cond_broadcast(&n->batch_cond);
+}
+
 static MHD_RESULT_T
 on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
 	   const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
@@ -1030,13 +1060,45 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	} else if (!(pathcopy = split_path(url, &rq))) {
 		lite_resp_internal(&rs, "out of memory");
 	} else {
+		bool batchable = strcmp(method, "POST") == 0 && strcmp(url, "/v1/facts") == 0;
+		struct batch_waiter w = {NULL, false, 0};
+		if (batchable)
+			__atomic_add_fetch(&n->writers_waiting, 1, __ATOMIC_SEQ_CST);
 		pthread_mutex_lock(&n->lock);
+		if (batchable)
+			__atomic_sub_fetch(&n->writers_waiting, 1, __ATOMIC_SEQ_CST);
+		else
+			batch_flush(n); /* reads and other writes see only committed data */
+		n->batch_req = batchable;
+		n->batch_joined = false;
 		dispatch(&rq, &rs);
 		if (n->tx_depth > 0) {
 			/* A handler left a transaction open: never keep it. */
 			lite_tx_rollback(n);
 		}
+		n->batch_req = false;
+		if (n->batch_joined) {
+			w.next = n->batch_waiters;
+			n->batch_waiters = &w;
+			n->batch_members++;
+		}
+		/* The last writer of a burst commits for everyone. */
+		if (n->batch_open &&
+		    (__atomic_load_n(&n->writers_waiting, __ATOMIC_SEQ_CST) == 0 ||
+		     n->batch_members >= LITE_BATCH_MAX))
+			batch_flush(n);
+		if (n->batch_joined)
+			while (!w.done)
+				pthread_cond_wait(&n->batch_cond, &n->lock);
+		n->batch_joined = false;
 		pthread_mutex_unlock(&n->lock);
+		if (w.rc != 0 && rs.status < 300) {
+			resp_done(&rs);
+			memset(&rs, 0, sizeof rs);
+			stg_buf_init(&rs.body);
+			rs.content_type = "application/json";
+			lite_resp_internal(&rs, "group commit failed");
+		}
 	}
 	free(pathcopy);
 	if (garbage) {
@@ -1231,6 +1293,7 @@ lite_node_start(const struct lite_options *o, char *err, size_t err_cap)
 	if (n->opt.threads <= 0)
 		n->opt.threads = 4;
 	pthread_mutex_init(&n->lock, NULL);
+	pthread_cond_init(&n->batch_cond, NULL);
 	n->host = strdup(o->host ? o->host : "127.0.0.1");
 	n->db_path = strdup(o->db_path ? o->db_path : "stigmem-lite.db");
 	n->tl_path = strdup(o->tl_path ? o->tl_path : "stigmem_tl.jsonl");
@@ -1317,7 +1380,7 @@ lite_node_start(const struct lite_options *o, char *err, size_t err_cap)
 		flags, (uint16_t)o->port, NULL, NULL, on_request, n, MHD_OPTION_SOCK_ADDR, &ss,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)n->opt.threads, MHD_OPTION_NOTIFY_COMPLETED,
 		on_completed, n, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024), MHD_OPTION_END);
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)LITE_CONN_MEMORY, MHD_OPTION_END);
 	if (!d) {
 		snprintf(err, err_cap, "cannot listen on %s:%d", n->host, o->port);
 		goto fail;
@@ -1354,6 +1417,7 @@ lite_node_stop(struct lite_node *n)
 		MHD_stop_daemon((struct MHD_Daemon *)n->daemon);
 	n->daemon = NULL;
 	lite_store_close(n);
+	pthread_cond_destroy(&n->batch_cond);
 	pthread_mutex_destroy(&n->lock);
 	struct lite_fault *fs[] = {&n->opt.fault_delay, &n->opt.fault_status, &n->opt.fault_garbage,
 				   &n->opt.fault_truncate};

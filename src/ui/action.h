@@ -45,7 +45,16 @@
 	X(RAW, "raw", "R", "Show the exact bytes of the focused value (hex + escapes)") \
 	X(PROFILE, "profile", "P", "Connect elsewhere: a profile, the demo node or a URL")                    \
 	X(REDRAW, "redraw", "<C-l>", "Repaint the whole screen")                        \
-	X(SUSPEND, "suspend", "<C-z>", "Suspend to the shell (fg resumes)")
+	X(SUSPEND, "suspend", "<C-z>", "Suspend to the shell (fg resumes)")             \
+	X(CARD_SCOPE, "card-scope", "c", "Memory card: show the next scope (local, team, company, public)") \
+	X(CONFLICT_FILTER, "conflict-filter", "f", "Conflicts: cycle the queue filter (unresolved, resolved, all)") \
+	X(NEXT_UNRESOLVED, "next-unresolved", "u", "Conflicts: jump to the next unresolved conflict") \
+	X(RESOLVE_A, "resolve-a", "a", "Conflicts: resolve with fact A as the winner (asks first; write)") \
+	X(RESOLVE_B, "resolve-b", "b", "Conflicts: resolve with fact B as the winner (asks first; write)") \
+	X(RESOLVE_VALUE, "resolve-value", "e", "Conflicts: resolve with a new typed value and a note (asks first; write)") \
+	X(VERIFY_RUN, "verify-run", "v", "Verify: run recall with Stigmem-Verify: full and check the chain proof") \
+	X(VERIFY_CID, "verify-cid", "V", "Verify: ask the node's verify-cid for the selected fact") \
+	X(TOGGLE_READ_ONLY, "toggle-read-only", "W", "Switch read-only mode on or off (hides every write action)")
 
 enum ui_action {
 #define UI_X_ENUM(id, name, keys, help) UI_ACTION_##id,
@@ -53,6 +62,14 @@ enum ui_action {
 #undef UI_X_ENUM
 	UI_ACTION_COUNT
 };
+
+/* True for the actions that write to the node: they are hidden from the
+ * help overlay and the palette, and do nothing, in read-only mode. */
+static inline int
+ui_action_is_write(enum ui_action a)
+{
+	return a == UI_ACTION_RESOLVE_A || a == UI_ACTION_RESOLVE_B || a == UI_ACTION_RESOLVE_VALUE;
+}
 
 /* Config name of an action ("move-down"); "" for out-of-range. Static. */
 const char *ui_action_name(enum ui_action a);

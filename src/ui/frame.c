@@ -392,6 +392,10 @@ static const struct pane_ops *const default_panes[] = {
 	&pane_overview_ops,
 	&pane_entities_ops,
 	&pane_facts_ops,
+	&pane_card_ops,
+	&pane_recall_ops,
+	&pane_conflicts_ops,
+	&pane_verify_ops,
 	&pane_log_ops,
 };
 
@@ -832,6 +836,8 @@ overlay_filter(struct ui *ui)
 			continue;
 		if (ui->set.keymap == NULL)
 			continue;
+		if (ui->conn.read_only && ui_action_is_write((enum ui_action)a))
+			continue;
 		ui->ov_items[ui->ov_n++] = a;
 	}
 	if (ui->ov_cursor >= ui->ov_n)
@@ -1196,6 +1202,12 @@ focus_index(struct ui *ui, int i)
 	ui->dirty = true;
 }
 
+bool
+ui_pane_focused(const struct pane *p)
+{
+	return p != NULL && p->ui != NULL && p == &p->ui->panes[p->ui->focus];
+}
+
 void
 ui_focus_pane(struct ui *ui, struct pane *p)
 {
@@ -1218,6 +1230,8 @@ static void
 run_action(struct ui *ui, enum ui_action a, int key, bool ask_pane)
 {
 	struct pane *p = &ui->panes[ui->focus];
+	if (ui->conn.read_only && ui_action_is_write(a))
+		return;
 	/* Give the pane the action first (palette-run actions, mouse wheel). */
 	if (ask_pane && a != UI_ACTION_NONE && p->ops->on_key) {
 		unsigned r = p->ops->on_key(p, key, a);
@@ -1233,6 +1247,12 @@ run_action(struct ui *ui, enum ui_action a, int key, bool ask_pane)
 	switch (a) {
 	case UI_ACTION_QUIT:
 		ui->quit = true;
+		break;
+	case UI_ACTION_TOGGLE_READ_ONLY:
+		ui->conn.read_only = !ui->conn.read_only;
+		ui_log(ui, UI_LOG_INFO, "Read-only mode %s",
+		       ui->conn.read_only ? "on: write actions hidden" : "off");
+		ui_touch_all(ui, false);
 		break;
 	case UI_ACTION_INTERRUPT: {
 		unsigned n = ui_cancel_all(ui);
@@ -1365,6 +1385,8 @@ ui_feed_key(struct ui *ui, int key)
 	}
 	key = ui_key_normalize(key);
 	enum ui_action a = ui_keymap_lookup(&ui->keymap, key);
+	if (ui->conn.read_only && ui_action_is_write(a))
+		a = UI_ACTION_NONE;
 	ui->dirty = true;
 	if (ui->too_small) {
 		if (a == UI_ACTION_QUIT || a == UI_ACTION_INTERRUPT || a == UI_ACTION_REDRAW ||
@@ -1435,6 +1457,12 @@ ui_next_timer_ms(struct ui *ui)
 		if (best < 0 || d < best)
 			best = d;
 	}
+	for (int i = 0; i < ui->n_panes; i++) {
+		struct pane *p = &ui->panes[i];
+		long d = p->ops->timer_ms && p->ops->on_timer ? p->ops->timer_ms(p) : -1;
+		if (d >= 0 && (best < 0 || d < best))
+			best = d;
+	}
 	return (int)best;
 }
 
@@ -1450,6 +1478,11 @@ ui_tick(struct ui *ui)
 	if (ui->toast[0] && ts_diff_ms(ui->toast_until, now) <= 0 && !ui->set.stable) {
 		ui->toast[0] = '\0';
 		ui->dirty = true;
+	}
+	for (int i = 0; i < ui->n_panes; i++) {
+		struct pane *p = &ui->panes[i];
+		if (p->ops->timer_ms && p->ops->on_timer && p->ops->timer_ms(p) == 0)
+			p->ops->on_timer(p);
 	}
 }
 

@@ -30,6 +30,7 @@ struct factsp {
 	size_t detail_top;             /* first detail line shown */
 	char error[600];
 	size_t dupes;
+	uint64_t filter_gen;           /* ui_shared.facts_filter_gen applied */
 };
 
 static const char *
@@ -123,10 +124,27 @@ load(struct pane *p)
 	ui_pane_dirty(p);
 }
 
+/* A link from another pane (the memory card) asks for one relation. */
+static void
+apply_shared_filter(struct factsp *f, struct ui_shared *sh)
+{
+	if (sh->facts_filter_gen == f->filter_gen)
+		return;
+	f->filter_gen = sh->facts_filter_gen;
+	size_t n = strnlen(sh->facts_filter, sizeof(f->list.filter) - 1);
+	memcpy(f->list.filter, sh->facts_filter, n);
+	f->list.filter[n] = '\0';
+	f->list.editing = false;
+	f->detail = SIZE_MAX;
+	if (f->order)
+		ui_list_rebuild(&f->list, f->order, f->n_rows);
+}
+
 static void
 facts_show(struct pane *p)
 {
 	struct factsp *f = p->priv;
+	apply_shared_filter(f, ui_shared(p->ui));
 	if (ui_shared(p->ui)->selected_gen != f->shown_gen || (f->res == NULL && !f->loading))
 		load(p);
 }

@@ -4,18 +4,53 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "stigmem/sanitize.h"
 #include "ui/ui.h"
 
-enum { TAG_INFO, TAG_ME, TAG_HEALTH };
+enum { TAG_INFO, TAG_ME, TAG_HEALTH, TAG_PEERS, TAG_POLL };
+
+/* Health history: the last OV_HIST /healthz latencies (ms; < 0 = failed),
+ * polled every OV_POLL_MS while the UI runs (not in the test mode). */
+#define OV_HIST 40
+#define OV_POLL_MS 5000
 
 struct ov {
 	bool started;
 	bool focused_once;
-	struct stg_async_result *res[3];  /* owned: last result per tag */
-	double latency[3];
+	struct stg_async_result *res[4];  /* owned: last result per tag */
+	double latency[4];
+	double hist[OV_HIST];
+	size_t n_hist;                    /* samples in hist (ring, newest last) */
+	size_t hist_head;
+	bool polling;
+	struct timespec next_poll;
 };
+
+static void
+hist_add(struct ov *o, double ms)
+{
+	o->hist[o->hist_head] = ms;
+	o->hist_head = (o->hist_head + 1) % OV_HIST;
+	if (o->n_hist < OV_HIST)
+		o->n_hist++;
+}
+
+static long
+ms_until(struct timespec t)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long)(t.tv_sec - now.tv_sec) * 1000 + (t.tv_nsec - now.tv_nsec) / 1000000;
+}
+
+static void
+schedule_poll(struct ov *o)
+{
+	clock_gettime(CLOCK_MONOTONIC, &o->next_poll);
+	o->next_poll.tv_sec += OV_POLL_MS / 1000;
+}
 
 static int
 ov_init(struct pane *p)
@@ -30,7 +65,7 @@ ov_free(struct pane *p)
 	struct ov *o = p->priv;
 	if (o == NULL)
 		return;
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		stg_async_result_free(o->res[i]);
 	free(o);
 	p->priv = NULL;
@@ -47,7 +82,30 @@ ov_load(struct pane *p)
 	ui_submit(p->ui, p, stg_request_node_info(&err), TAG_INFO);
 	ui_submit(p->ui, p, stg_request_me(&err), TAG_ME);
 	ui_submit(p->ui, p, stg_request_healthz(&err), TAG_HEALTH);
+	ui_submit(p->ui, p, stg_request_peers(&err), TAG_PEERS);
+	schedule_poll(o);
 	ui_pane_dirty(p);
+}
+
+static int
+ov_timer_ms(struct pane *p)
+{
+	struct ov *o = p->priv;
+	if (!o->started || o->polling || ui_settings(p->ui)->stable)
+		return -1;
+	long d = ms_until(o->next_poll);
+	return d < 0 ? 0 : (int)d;
+}
+
+static void
+ov_timer(struct pane *p)
+{
+	struct ov *o = p->priv;
+	struct stg_error err;
+	stg_error_clear(&err);
+	schedule_poll(o);
+	if (ui_submit(p->ui, p, stg_request_healthz(&err), TAG_POLL) != 0)
+		o->polling = true;
 }
 
 static void
@@ -79,15 +137,28 @@ static void
 ov_response(struct pane *p, int tag, struct stg_async_result *res)
 {
 	struct ov *o = p->priv;
-	static const char *const what[] = {"GET /.well-known/stigmem", "GET /v1/me", "GET /healthz"};
-	if (tag < 0 || tag > 2) {
+	static const char *const what[] = {"GET /.well-known/stigmem", "GET /v1/me", "GET /healthz",
+					   "GET /v1/federation/peers"};
+	if (tag == TAG_POLL) {
+		/* Background health poll: history only, no log noise. */
+		o->polling = false;
+		if (res->status != STG_ERR_CANCELLED)
+			hist_add(o, res->status == STG_OK ? res->info.latency_ms : -1.0);
+		stg_async_result_free(res);
+		ui_pane_dirty(p);
+		return;
+	}
+	if (tag < 0 || tag > 3) {
 		stg_async_result_free(res);
 		return;
 	}
+	if (tag == TAG_HEALTH && res->status != STG_ERR_CANCELLED)
+		hist_add(o, res->status == STG_OK ? res->info.latency_ms : -1.0);
 	stg_async_result_free(o->res[tag]);
 	o->res[tag] = res;
 	o->latency[tag] = res->info.latency_ms;
-	if (res->status != STG_OK && res->status != STG_ERR_CANCELLED)
+	if (res->status != STG_OK && res->status != STG_ERR_CANCELLED &&
+	    tag != TAG_PEERS) /* peers: shown in the pane only */
 		ui_log_error(p->ui, what[tag], &res->error);
 	struct ui_shared *sh = ui_shared(p->ui);
 	if (tag == TAG_ME && res->status == STG_OK && res->value) {
@@ -271,6 +342,64 @@ ov_draw(struct pane *p, WINDOW *w, int h, int width)
 		row_node(&c, "Status", hh->status);
 		row_local(&c, "Latency", UI_ROLE_VALUE, buf);
 	}
+	if (health != NULL && (!ui_settings(ui)->stable || o->n_hist > 1)) {
+		/* Sparkline of the last latencies; a failed poll is an "x". */
+		static const char *const bars[] = {"\u2581", "\u2582", "\u2583", "\u2584",
+						   "\u2585", "\u2586", "\u2587", "\u2588"};
+		double mx = 0;
+		size_t failed = 0;
+		for (size_t i = 0; i < o->n_hist; i++) {
+			size_t k = (o->hist_head + OV_HIST - o->n_hist + i) % OV_HIST;
+			if (o->hist[k] > mx)
+				mx = o->hist[k];
+		}
+		size_t len = 0;
+		for (size_t i = 0; i < o->n_hist && len + 4 < sizeof(buf); i++) {
+			size_t k = (o->hist_head + OV_HIST - o->n_hist + i) % OV_HIST;
+			const char *g;
+			if (o->hist[k] < 0) {
+				g = "x";
+				failed++;
+			} else {
+				int lv = mx > 0 ? (int)(o->hist[k] / mx * 7.0 + 0.5) : 0;
+				g = bars[lv < 0 ? 0 : lv > 7 ? 7 : lv];
+			}
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s", g);
+		}
+		char lab[96];
+		if (ui_settings(ui)->stable)
+			snprintf(lab, sizeof(lab), "%zu sample%s, %zu failed", o->n_hist,
+				 o->n_hist == 1 ? "" : "s", failed);
+		else
+			snprintf(lab, sizeof(lab), "  (%zu samples, max %.1f ms, %zu failed, every %d s)",
+				 o->n_hist, mx, failed, OV_POLL_MS / 1000);
+		if (ui_settings(ui)->stable)
+			row_local(&c, "History", UI_ROLE_VALUE, lab);
+		else {
+			snprintf(buf + len, sizeof(buf) - len, "%s", lab);
+			row_local(&c, "History", UI_ROLE_VALUE, buf);
+		}
+	}
+
+	struct stg_async_result *peers = o->res[TAG_PEERS];
+	section(&c, "Federation peers (GET /v1/federation/peers)");
+	if (peers == NULL) {
+		row_local(&c, "", UI_ROLE_LIST_DIM, "loading...");
+	} else if (peers->status != STG_OK) {
+		row_error(&c, "Error", peers);
+	} else if (peers->value) {
+		const struct stg_peer_list *pl = peers->value;
+		if (pl->n_peers == 0)
+			row_local(&c, "", UI_ROLE_LIST_DIM, "(no peers)");
+		for (size_t i = 0; i < pl->n_peers && c.y < c.h; i++) {
+			const struct stg_peer *pe = &pl->peers[i];
+			row_node(&c, "Peer", pe->node_url ? pe->node_url : pe->node_id);
+			row_node(&c, "  status", pe->status);
+			row_list(&c, "  allowed scopes", pe->allowed_scopes, pe->n_allowed_scopes);
+			row_node(&c, "  established", pe->established_at ? pe->established_at
+									: "not yet (null)");
+		}
+	}
 }
 
 static unsigned
@@ -318,5 +447,7 @@ const struct pane_ops pane_overview_ops = {
 	.on_key = ov_key,
 	.on_response = ov_response,
 	.summary = ov_summary,
+	.timer_ms = ov_timer_ms,
+	.on_timer = ov_timer,
 	.help = "r reloads the well-known document, /v1/me and /healthz.",
 };

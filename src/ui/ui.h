@@ -62,6 +62,11 @@ struct pane_ops {
 	/* Mouse click at pane-relative (y, x); wheel arrives as move keys. */
 	unsigned (*on_click)(struct pane *p, int y, int x);
 	const char *help;   /* extra lines for the `?` overlay ('\n'-separated), or NULL */
+	/* Pane timer: milliseconds until the pane wants on_timer() (0 = due
+	 * now), -1 for none; asked every loop turn. on_timer() runs from
+	 * ui_tick() once due. */
+	int (*timer_ms)(struct pane *p);
+	void (*on_timer)(struct pane *p);
 };
 
 struct pane {
@@ -144,7 +149,11 @@ void ui_fill_row(struct ui *ui, WINDOW *w, int y, int x, int width, enum ui_role
 extern const struct pane_ops pane_overview_ops;
 extern const struct pane_ops pane_entities_ops;
 extern const struct pane_ops pane_facts_ops;
+extern const struct pane_ops pane_card_ops;
+extern const struct pane_ops pane_recall_ops;
 extern const struct pane_ops pane_log_ops;
+extern const struct pane_ops pane_conflicts_ops;
+extern const struct pane_ops pane_verify_ops;
 
 /* How the entity browser groups an entity name: "user", "conflict",
  * "resolution", "fact-id" (a bare UUID) or "system" (other stigmem:
@@ -163,6 +172,11 @@ struct ui_shared {
 	char auth_mode[32];
 	char node_version[64];
 	bool me_loaded;
+	/* Relation the facts pane should filter on (raw node text, copied; set
+	 * by the card pane's links); the facts pane applies it when
+	 * facts_filter_gen changes. */
+	char facts_filter[512];
+	uint64_t facts_filter_gen;
 };
 
 struct ui_shared *ui_shared(struct ui *ui);
@@ -172,6 +186,8 @@ const struct ui_conn *ui_conn(const struct ui *ui);
 void ui_pane_dirty(struct pane *p);
 /* Focus a pane object. */
 void ui_focus_pane(struct ui *ui, struct pane *p);
+/* True when `p` is the focused (visible) pane. */
+bool ui_pane_focused(const struct pane *p);
 /* The pane with this ops, or NULL. */
 struct pane *ui_find_pane(struct ui *ui, const struct pane_ops *ops);
 /* Spinner glyph for "loading" (static string). */
