@@ -583,6 +583,7 @@ cli_main(int argc, char **argv)
 
 	if (nrest == 0) {
 		ui.base_url = ctx.url;
+		ui.timeout_ms = ctx.timeout_ms;
 		ui.api_key = ctx.api_key;
 		ui.api_key_source = key_file ? "file" : (ctx.api_key ? "env" : NULL);
 		rc = app_ui_run(&ui);
