@@ -52,6 +52,9 @@ struct lite_options {
 	bool sync_normal;              /* kept for callers written against the first header:
 					  NORMAL is the default anyway; ignored */
 	bool quiet;                    /* no log lines on stderr */
+	bool embeddings;               /* semantic recall stage on (a small deterministic local
+					  embedding, hashed character 3-grams; not a language
+					  model). Off by default, like the reference node. */
 	struct lite_fault fault_delay;   /* --fault-delay-ms MS[,RATE[,ROUTE]] */
 	struct lite_fault fault_status;  /* --fault-status CODE[,RATE[,ROUTE]] */
 	struct lite_fault fault_garbage; /* --fault-garbage RATE[,ROUTE] : non-JSON body, status 200 */

@@ -30,6 +30,7 @@ usage(FILE *f)
 	      "  --bootstrap-entity URI      principal of the bootstrap key (default agent:admin)\n"
 	      "  --peers FILE                JSON list served by GET /v1/federation/peers\n"
 	      "  --demo                      load the demo dataset into an empty database\n"
+	      "  --embeddings                semantic recall stage on (local hashed 3-gram embedding)\n"
 	      "  --generate N                load N deterministic synthetic facts\n"
 	      "  --checkpoint-interval N     facts per fact-chain checkpoint (default 1000)\n"
 	      "  --checkpoint-max-age SEC    cut a checkpoint when the last is older (default 60)\n"
@@ -140,6 +141,8 @@ main(int argc, char **argv)
 			o.sync_full = strcmp(v, "full") == 0;
 		} else if (strcmp(a, "--quiet") == 0) {
 			o.quiet = true;
+		} else if (strcmp(a, "--embeddings") == 0) {
+			o.embeddings = true;
 		} else if (strcmp(a, "--fault-delay-ms") == 0 || strcmp(a, "--fault-status") == 0 ||
 			   strcmp(a, "--fault-garbage") == 0 || strcmp(a, "--fault-truncate") == 0) {
 			NEEDV();

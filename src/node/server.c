@@ -18,6 +18,7 @@
 #include <microhttpd.h>
 
 #include "node/demo.h"
+#include "node/recall.h"
 #include "node/lite_internal.h"
 #include "stigmem/cid.h"
 
@@ -1349,6 +1350,7 @@ lite_node_start(const struct lite_options *o, char *err, size_t err_cap)
 		if (rc != 0)
 			goto fail;
 	}
+	lite_recall_set_embeddings(n, o->embeddings);
 	if ((o->demo || o->generate > 0) && load_demo(n, err, err_cap) != 0)
 		goto fail;
 

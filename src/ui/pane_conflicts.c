@@ -6,9 +6,7 @@
  * a note) always goes through a confirmation that shows the exact request;
  * a 409 is explained with who resolved it and to what. Every write action
  * is absent in read-only mode. */
-#include <ctype.h>
 #include <stdarg.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +14,7 @@
 #include "stigmem/sanitize.h"
 #include "stigmem/verify.h"
 #include "ui/ui.h"
+#include "ui/value_editor.h"
 
 enum {
 	TAG_LIST,
@@ -33,10 +32,7 @@ enum cf_mode { CM_LIST, CM_EDIT, CM_CONFIRM };
 #define CF_OUT_LINES 8
 #define CF_EDIT_MAX 512
 
-/* The seven value types, in editor order. */
-static const char *const vtypes[] = {"string", "text",	   "number", "boolean",
-				     "datetime", "ref", "null"};
-#define N_VTYPES 7
+#define N_VTYPES UI_VALUE_TYPES
 
 struct cf {
 	enum cf_filter filter;
@@ -406,89 +402,12 @@ cf_response(struct pane *p, int tag, struct stg_async_result *res)
 
 /* ---- typed editor ------------------------------------------------------- */
 
-static bool
-valid_datetime(const char *s)
-{
-	/* YYYY-MM-DDTHH:MM:SS[.frac][Z|±HH:MM] */
-	static const char pat[] = "dddd-dd-ddTdd:dd:dd";
-	size_t i;
-	for (i = 0; pat[i]; i++) {
-		if (pat[i] == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != pat[i])
-			return false;
-	}
-	s += i;
-	if (*s == '.') {
-		s++;
-		if (!isdigit((unsigned char)*s))
-			return false;
-		while (isdigit((unsigned char)*s))
-			s++;
-	}
-	if (*s == 'Z')
-		return s[1] == '\0';
-	if (*s == '+' || *s == '-')
-		return isdigit((unsigned char)s[1]) && isdigit((unsigned char)s[2]) && s[3] == ':' &&
-		       isdigit((unsigned char)s[4]) && isdigit((unsigned char)s[5]) && s[6] == '\0';
-	return *s == '\0';
-}
-
 /* Validate the editor's value like the node would; fill *v (borrowing
  * o->ed_value). False with o->ed_error set. */
 static bool
 editor_value(struct cf *o, struct stg_value *v)
 {
-	const char *s = o->ed_value;
-	o->ed_error[0] = '\0';
-	switch (o->ed_type) {
-	case 0:
-		*v = stg_value_string(s);
-		return true;
-	case 1:
-		*v = stg_value_text(s);
-		return true;
-	case 2: {
-		char *end;
-		double x = strtod(s, &end);
-		if (*s == '\0' || *end != '\0' || !isfinite(x)) {
-			snprintf(o->ed_error, sizeof(o->ed_error),
-				 "a number value needs a finite decimal number");
-			return false;
-		}
-		*v = stg_value_number(x);
-		return true;
-	}
-	case 3:
-		if (strcmp(s, "true") != 0 && strcmp(s, "false") != 0) {
-			snprintf(o->ed_error, sizeof(o->ed_error),
-				 "a boolean value is true or false");
-			return false;
-		}
-		*v = stg_value_boolean(s[0] == 't');
-		return true;
-	case 4:
-		if (!valid_datetime(s)) {
-			snprintf(o->ed_error, sizeof(o->ed_error),
-				 "a datetime is ISO 8601: YYYY-MM-DDTHH:MM:SS[.f][Z|+HH:MM]");
-			return false;
-		}
-		*v = stg_value_datetime(s);
-		return true;
-	case 5:
-		if (strstr(s, "://") == NULL && strncmp(s, "urn:", 4) != 0) {
-			snprintf(o->ed_error, sizeof(o->ed_error),
-				 "a ref value must be a URI with :// or urn:");
-			return false;
-		}
-		*v = stg_value_ref(s);
-		return true;
-	default:
-		if (*s != '\0') {
-			snprintf(o->ed_error, sizeof(o->ed_error), "a null value takes no text");
-			return false;
-		}
-		*v = stg_value_null();
-		return true;
-	}
+	return ui_value_parse(o->ed_type, o->ed_value, v, o->ed_error, sizeof(o->ed_error));
 }
 
 static void
@@ -558,7 +477,7 @@ prepare(struct pane *p, int which)
 		rp.new_value = &nv;
 		rp.resolution_note = o->ed_note[0] ? o->ed_note : NULL;
 		snprintf(o->pending_what, sizeof(o->pending_what), "a new %s value",
-			 vtypes[o->ed_type]);
+			 ui_value_type_name(o->ed_type));
 	} else {
 		const struct stg_fact *f = which == 'a' ? c->fact_a : c->fact_b;
 		if (f == NULL || f->id == NULL) {
@@ -868,7 +787,7 @@ draw_editor(struct pane *p, WINDOW *w, int y, int h, int width)
 		if (f == 0) {
 			int x = 11;
 			for (int t = 0; t < N_VTYPES; t++) {
-				snprintf(buf, sizeof(buf), t == o->ed_type ? "[%s]" : " %s ", vtypes[t]);
+				snprintf(buf, sizeof(buf), t == o->ed_type ? "[%s]" : " %s ", ui_value_type_name(t));
 				x += ui_draw_text(ui, w, y, x, width - x,
 						  t == o->ed_type ? UI_ROLE_CURSOR : UI_ROLE_VALUE, buf);
 			}

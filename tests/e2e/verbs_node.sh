@@ -88,6 +88,27 @@ expect "conflicts --json adds suggested_winner" 0 '"suggested_winner":' -- \
 expect "conflicts resolved ones carry resolved_by" 0 "resolved by fact" -- \
 	"$T" --url "$U" conflicts --status resolved
 
+# Semantic weight only: the lexical stage is off (weight 0), so without
+# embeddings there are no candidates at all.
+expect "semantic-only recall finds nothing without --embeddings" 0 '"total_scored":0' -- \
+	"$T" --url "$U" --json recall engineer --scope team --weights 0,1,0,0,0
+
+kill "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+pid=
+
+# --embeddings: the semantic stage contributes non-zero signals.
+(cd "$tmp" && exec "$L" --listen 127.0.0.1:0 --db "$tmp/emb.db" --demo --embeddings \
+	--tl-file "$tmp/tl2.jsonl" >"$tmp/node2.log" 2>&1) &
+pid=$!
+port2=
+for _ in $(seq 1 300); do
+	port2=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$tmp/node2.log" | head -1)
+	[ -n "$port2" ] && break
+	sleep 0.1
+done
+expect "--embeddings: the semantic stage finds candidates" 0 '"total_scored":[1-9]' -- \
+	"$T" --url "http://127.0.0.1:$port2" --json recall engineer --scope team --weights 0,1,0,0,0
 kill "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
 pid=
