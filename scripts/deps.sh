@@ -6,7 +6,7 @@
 set -u
 
 PACKAGES="build-essential pkg-config libncurses-dev libcurl4-openssl-dev libcjson-dev \
-libssl-dev libcmocka-dev libsqlite3-dev libmicrohttpd-dev tmux clang libclang-rt-14-dev valgrind jq sqlite3"
+libssl-dev libcmocka-dev libsqlite3-dev libmicrohttpd-dev tmux clang libclang-rt-14-dev valgrind jq sqlite3 curl procps"
 
 # What each package provides, checked without dpkg so the check also works
 # where a library came from somewhere else: "package:kind:name".
@@ -21,7 +21,9 @@ libcmocka-dev:pc:cmocka
 libsqlite3-dev:pc:sqlite3
 libmicrohttpd-dev:pc:libmicrohttpd
 tmux:cmd:tmux
-sqlite3:cmd:sqlite3"
+sqlite3:cmd:sqlite3
+curl:cmd:curl
+procps:cmd:pgrep"
 
 # Optional tools: only needed by `make fuzz` (clang + libFuzzer runtime) and valgrind runs.
 OPTIONAL="clang:cmd:clang
