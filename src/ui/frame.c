@@ -1580,6 +1580,13 @@ draw_status(struct ui *ui)
 	else
 		snprintf(auth, sizeof(auth), "[auth:%s]", ui->conn.has_key ? "key" : "none");
 	x = badge(ui, w, x, UI_ROLE_BADGE_AUTH, auth);
+	if (sh->conflicts_known) {
+		char cbuf[64];
+
+		snprintf(cbuf, sizeof(cbuf), "[%zu%s conflict%s open]", sh->conflicts_open,
+			 sh->conflicts_more ? "+" : "", sh->conflicts_open == 1 ? "" : "s");
+		x = badge(ui, w, x, UI_ROLE_BADGE_AUTH, cbuf);
+	}
 	if (ui->conn.https && !ui->conn.tls_insecure)
 		x = badge(ui, w, x, UI_ROLE_BADGE_TLS_ON, "[TLS on]");
 	else if (!ui->conn.https)

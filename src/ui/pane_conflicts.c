@@ -249,6 +249,22 @@ rebuild(struct cf *o)
 	ui_list_rebuild(&o->ul, o->order, o->n_order);
 }
 
+/* Publish the unresolved count for the status bar. */
+static void
+publish_counts(struct pane *p)
+{
+	struct cf *o = p->priv;
+	struct ui_shared *sh = ui_shared(p->ui);
+	const struct stg_conflict_page *pg = page(o);
+
+	if (pg == NULL)
+		return;
+	sh->conflicts_known = true;
+	sh->conflicts_open = o->n_unresolved;
+	sh->conflicts_more = pg->has_more;
+	ui_touch_all(p->ui, false);
+}
+
 /* Load the detail of the selected conflict when it changed. */
 static void
 load_detail(struct pane *p)
@@ -320,6 +336,7 @@ cf_response(struct pane *p, int tag, struct stg_async_result *res)
 		o->list = res;
 		o->detail_id[0] = '\0';
 		rebuild(o);
+		publish_counts(p);
 		load_detail(p);
 		break;
 	case TAG_OTHERS:

@@ -9,7 +9,7 @@
 #include "stigmem/sanitize.h"
 #include "ui/ui.h"
 
-enum { TAG_INFO, TAG_ME, TAG_HEALTH, TAG_PEERS, TAG_POLL };
+enum { TAG_INFO, TAG_ME, TAG_HEALTH, TAG_PEERS, TAG_POLL, TAG_CONFLICTS };
 
 /* Health history: the last OV_HIST /healthz latencies (ms; < 0 = failed),
  * polled every OV_POLL_MS while the UI runs (not in the test mode). */
@@ -83,6 +83,11 @@ ov_load(struct pane *p)
 	ui_submit(p->ui, p, stg_request_me(&err), TAG_ME);
 	ui_submit(p->ui, p, stg_request_healthz(&err), TAG_HEALTH);
 	ui_submit(p->ui, p, stg_request_peers(&err), TAG_PEERS);
+	{
+		struct stg_conflict_params cq = {.status = "unresolved", .limit = 500};
+
+		ui_submit(p->ui, p, stg_request_conflicts(&cq, &err), TAG_CONFLICTS);
+	}
 	schedule_poll(o);
 	ui_pane_dirty(p);
 }
@@ -146,6 +151,22 @@ ov_response(struct pane *p, int tag, struct stg_async_result *res)
 			hist_add(o, res->status == STG_OK ? res->info.latency_ms : -1.0);
 		stg_async_result_free(res);
 		ui_pane_dirty(p);
+		return;
+	}
+	if (tag == TAG_CONFLICTS) {
+		/* Unresolved-conflict count for the status bar; errors show in
+		 * the conflicts pane when it is opened, not here. */
+		struct ui_shared *csh = ui_shared(p->ui);
+
+		if (res->status == STG_OK && res->value) {
+			const struct stg_conflict_page *pg = res->value;
+
+			csh->conflicts_known = true;
+			csh->conflicts_open = pg->n_conflicts;
+			csh->conflicts_more = pg->has_more;
+			ui_touch_all(p->ui, false);
+		}
+		stg_async_result_free(res);
 		return;
 	}
 	if (tag < 0 || tag > 3) {

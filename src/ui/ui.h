@@ -172,6 +172,11 @@ struct ui_shared {
 	char auth_mode[32];
 	char node_version[64];
 	bool me_loaded;
+	/* Unresolved conflicts on the node, for the status bar: fetched by the
+	 * node view at start and kept current by the conflicts pane. */
+	bool conflicts_known;
+	size_t conflicts_open;
+	bool conflicts_more;    /* the page was full: at least conflicts_open */
 	/* Relation the facts pane should filter on (raw node text, copied; set
 	 * by the card pane's links); the facts pane applies it when
 	 * facts_filter_gen changes. */
