@@ -70,15 +70,25 @@ share_unlock(CURL *h, curl_lock_data data, void *ud)
 static void
 share_setup(struct stg_client *c)
 {
+	pthread_mutexattr_t attr;
 	int i;
 
+	/* Recursive: libcurl may take a kind of data it already holds. */
+	if (pthread_mutexattr_init(&attr) != 0)
+		return;
+	if (pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE) != 0) {
+		pthread_mutexattr_destroy(&attr);
+		return;
+	}
 	for (i = 0; i < CURL_LOCK_DATA_LAST; i++) {
-		if (pthread_mutex_init(&c->share_lock[i], NULL) != 0) {
+		if (pthread_mutex_init(&c->share_lock[i], &attr) != 0) {
 			while (i-- > 0)
 				pthread_mutex_destroy(&c->share_lock[i]);
+			pthread_mutexattr_destroy(&attr);
 			return;
 		}
 	}
+	pthread_mutexattr_destroy(&attr);
 	c->share_lock_ok = true;
 	c->share = curl_share_init();
 	if (c->share == NULL)
