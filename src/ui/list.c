@@ -27,16 +27,37 @@ ui_list_done(struct ui_list *l)
 bool
 ui_list_match(const char *hay, const char *needle)
 {
+	/* ASCII case folding (bytes >= 0x80, i.e. UTF-8 sequences, compare as
+	 * they are), the same as tolower() in the C and UTF-8 locales but
+	 * without a call per byte: the filter runs over every item on every
+	 * keystroke. */
+	unsigned char nd[sizeof(((struct ui_list *)0)->filter)];
+	size_t nl = 0;
+
 	if (needle == NULL || *needle == '\0')
 		return true;
 	if (hay == NULL)
 		return false;
-	size_t nl = strlen(needle);
-	for (const char *h = hay; *h; h++) {
-		size_t i;
-		for (i = 0; i < nl && h[i]; i++)
-			if (tolower((unsigned char)h[i]) != tolower((unsigned char)needle[i]))
+	for (; needle[nl] && nl < sizeof(nd); nl++) {
+		unsigned char c = (unsigned char)needle[nl];
+		nd[nl] = (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+	}
+	if (needle[nl] != '\0')
+		return false; /* longer than any filter the prompt accepts */
+	for (const unsigned char *h = (const unsigned char *)hay; *h; h++) {
+		unsigned char c = *h;
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c + 32);
+		if (c != nd[0])
+			continue;
+		size_t i = 1;
+		for (; i < nl && h[i]; i++) {
+			unsigned char d = h[i];
+			if (d >= 'A' && d <= 'Z')
+				d = (unsigned char)(d + 32);
+			if (d != nd[i])
 				break;
+		}
 		if (i == nl)
 			return true;
 	}

@@ -41,6 +41,9 @@ struct ents {
 	enum sort_mode sort;
 	bool show_system;
 	bool need_rebuild;
+	bool need_sort;              /* entities, sort mode or system toggle changed */
+	size_t *sorted;              /* owned: cached sorted item order (no header) */
+	size_t n_sorted;
 	/* discovery */
 	bool started, done, failed;
 	char *cursor;            /* owned: next audit cursor */
@@ -227,6 +230,7 @@ ents_reset(struct ents *s)
 	s->done = s->failed = false;
 	s->error[0] = '\0';
 	s->need_rebuild = true;
+	s->need_sort = true;
 }
 
 static void
@@ -237,6 +241,7 @@ ents_free(struct pane *p)
 		return;
 	ents_reset(s);
 	free(s->order);
+	free(s->sorted);
 	ui_list_done(&s->list);
 	free(s);
 	p->priv = NULL;
@@ -340,6 +345,7 @@ add_write(struct ents *s, const struct stg_audit_entry *a)
 				*c = '?';
 	}
 	s->need_rebuild = true;
+	s->need_sort = true;
 }
 
 static void
@@ -423,15 +429,29 @@ rebuild(struct ents *s)
 		if (no == NULL)
 			return;
 		s->order = no;
+		size_t *ns = realloc(s->sorted, (need + 256) * sizeof(*ns));
+		if (ns == NULL)
+			return;
+		s->sorted = ns;
 		s->cap_order = need + 256;
+		s->need_sort = true;
 	}
-	size_t k = 0;
-	for (size_t i = 0; i < s->n; i++)
-		if (s->show_system || s->e[i].kind == EK_USER)
-			s->order[k++] = i;
-	sort_ctx = s;
-	qsort(s->order, k, sizeof(size_t), cmp_ent);
-	sort_ctx = NULL;
+	/* Sorting does not depend on the filter: sort only when the entities,
+	 * the sort mode or the system toggle changed, not on every keystroke
+	 * of the filter (the list widget then filters the cached order). */
+	if (s->need_sort || s->sorted == NULL) {
+		size_t n = 0;
+		for (size_t i = 0; i < s->n; i++)
+			if (s->show_system || s->e[i].kind == EK_USER)
+				s->sorted[n++] = i;
+		sort_ctx = s;
+		qsort(s->sorted, n, sizeof(size_t), cmp_ent);
+		sort_ctx = NULL;
+		s->n_sorted = n;
+		s->need_sort = false;
+	}
+	size_t k = s->n_sorted;
+	memcpy(s->order, s->sorted, k * sizeof(size_t));
 	/* Group header before the first system entity (not while filtering). */
 	if (s->list.filter[0] == '\0') {
 		for (size_t i = 0; i < k; i++) {
@@ -589,7 +609,11 @@ ents_key(struct pane *p, int key, enum ui_action a)
 	if (changed)
 		s->need_rebuild = true;
 	if (r & UI_HANDLED) {
-		select_entity(p, false);
+		/* While the filter is being typed the cursor row changes on every
+		 * character: publish the selection (which makes the facts and
+		 * card panes fetch) only once the typing stops. */
+		if (!(changed && s->list.editing))
+			select_entity(p, false);
 		return r;
 	}
 	switch (a) {
@@ -599,11 +623,13 @@ ents_key(struct pane *p, int key, enum ui_action a)
 	case UI_ACTION_SORT:
 		s->sort = (enum sort_mode)((s->sort + 1) % SORT_COUNT);
 		s->need_rebuild = true;
+		s->need_sort = true;
 		ui_log(p->ui, UI_LOG_INFO, "Entities sorted by %s", sort_names[s->sort]);
 		return UI_HANDLED;
 	case UI_ACTION_TOGGLE_SYSTEM:
 		s->show_system = !s->show_system;
 		s->need_rebuild = true;
+		s->need_sort = true;
 		ui_log(p->ui, UI_LOG_INFO, "System entities %s", s->show_system ? "shown" : "hidden");
 		return UI_HANDLED;
 	case UI_ACTION_REFRESH:

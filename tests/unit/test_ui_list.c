@@ -176,6 +176,13 @@ test_match(void **state)
 	assert_false(ui_list_match("abc", "abcd"));
 	assert_false(ui_list_match(NULL, "a"));
 	assert_true(ui_list_match("stigmem://acme/助手", "助"));
+	/* Case folds both ways, ASCII only; overlapping prefixes still match. */
+	assert_true(ui_list_match("hello world", "HELLO W"));
+	assert_true(ui_list_match("User/Alice", "user/alice"));
+	assert_true(ui_list_match("aaab", "aab"));
+	assert_false(ui_list_match("aaab", "aac"));
+	assert_false(ui_list_match("\xc3\xa9t\xc3\xa9", "\xc3\x89t\xc3\x89")); /* é vs É: not folded */
+	assert_true(ui_list_match("x", "X"));
 }
 
 static void
