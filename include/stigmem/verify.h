@@ -160,6 +160,11 @@ enum stg_chain_mismatch {
  * "event_hash_mismatch", "chain_hash_mismatch"); NULL for STG_CHAIN_OK. */
 const char *stg_chain_mismatch_name(enum stg_chain_mismatch m);
 
+/* One-line plain-English meaning of a wire mismatch_reason as the node
+ * sends it in a 409 fact_chain_mismatch ("a stored fact no longer hashes to
+ * its chain entry …"); "" for NULL or an unknown reason. Static string. */
+const char *stg_chain_mismatch_meaning(const char *reason);
+
 /* Result of stg_verify_chain_entries(), shaped like the node's
  * FactChainVerification. fact_id borrows from the entries. */
 struct stg_chain_verification {

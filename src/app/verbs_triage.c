@@ -284,24 +284,6 @@ out:
 
 /* ---- verify ------------------------------------------------------------- */
 
-static const char *
-mismatch_meaning(const char *reason)
-{
-	if (reason == NULL)
-		return "";
-	if (strcmp(reason, "event_hash_mismatch") == 0)
-		return "a stored fact no longer hashes to its chain entry (altered after the write)";
-	if (strcmp(reason, "fact_missing") == 0)
-		return "a chained fact's row is gone";
-	if (strcmp(reason, "previous_hash_mismatch") == 0)
-		return "a chain entry does not link to the one before it";
-	if (strcmp(reason, "chain_seq_gap") == 0)
-		return "chain entries are missing (sequence gap)";
-	if (strcmp(reason, "chain_hash_mismatch") == 0)
-		return "a chain entry's own hash was altered";
-	return "";
-}
-
 /* 409 fact_chain_mismatch: print (or return as JSON) the reason, the chain
  * position and the fact as served now. */
 static int
@@ -341,8 +323,8 @@ report_tamper(struct cli_ctx *ctx, struct stg_client *c, const struct stg_call_i
 	printf("fact chain: TAMPERED (fact_chain_mismatch)\n");
 	printf("  reason   ");
 	cli_print_text(stdout, r ? r : "(not given)", 40);
-	if (*mismatch_meaning(r))
-		printf(" — %s", mismatch_meaning(r));
+	if (*stg_chain_mismatch_meaning(r))
+		printf(" — %s", stg_chain_mismatch_meaning(r));
 	printf("\n");
 	if (cJSON_IsNumber(seq))
 		printf("  seq      %.0f\n", seq->valuedouble);

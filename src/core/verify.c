@@ -372,6 +372,29 @@ stg_chain_mismatch_name(enum stg_chain_mismatch m)
 	return mismatch_names[m];
 }
 
+const char *
+stg_chain_mismatch_meaning(const char *reason)
+{
+	static const struct {
+		const char *reason, *meaning;
+	} m[] = {
+		{"event_hash_mismatch",
+		 "a stored fact no longer hashes to its chain entry (altered after the write)"},
+		{"fact_missing", "a chained fact's row is gone"},
+		{"previous_hash_mismatch", "a chain entry does not link to the one before it"},
+		{"chain_seq_gap", "chain entries are missing (sequence gap)"},
+		{"chain_hash_mismatch", "a chain entry's own hash was altered"},
+	};
+	size_t i;
+
+	if (reason == NULL)
+		return "";
+	for (i = 0; i < sizeof m / sizeof m[0]; i++)
+		if (strcmp(reason, m[i].reason) == 0)
+			return m[i].meaning;
+	return "";
+}
+
 static bool
 chain_fail(struct stg_chain_verification *out, const struct stg_chain_entry *e,
 	   enum stg_chain_mismatch m)

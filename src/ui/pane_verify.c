@@ -530,22 +530,6 @@ draw_proof(struct pane *p, struct rows *c)
 	}
 }
 
-static const char *
-mismatch_meaning(const char *reason)
-{
-	if (strcmp(reason, "event_hash_mismatch") == 0)
-		return "a stored fact no longer hashes to its chain entry (altered after the write)";
-	if (strcmp(reason, "fact_missing") == 0)
-		return "a chained fact's row is gone";
-	if (strcmp(reason, "previous_hash_mismatch") == 0)
-		return "a chain entry does not link to the one before it";
-	if (strcmp(reason, "chain_seq_gap") == 0)
-		return "chain entries are missing (sequence gap)";
-	if (strcmp(reason, "chain_hash_mismatch") == 0)
-		return "a chain entry's own hash was altered";
-	return "";
-}
-
 static void
 draw_tamper(struct pane *p, struct rows *c)
 {
@@ -553,8 +537,8 @@ draw_tamper(struct pane *p, struct rows *c)
 	char buf[700];
 	line(c, UI_ROLE_PROOF_BAD, "\u2717 TAMPERED: the node answered 409 fact_chain_mismatch");
 	kv(c, "reason", UI_ROLE_PROOF_BAD, o->t_reason);
-	if (*mismatch_meaning(o->t_reason))
-		kv(c, "", UI_ROLE_VALUE, mismatch_meaning(o->t_reason));
+	if (*stg_chain_mismatch_meaning(o->t_reason))
+		kv(c, "", UI_ROLE_VALUE, stg_chain_mismatch_meaning(o->t_reason));
 	if (o->t_has_seq) {
 		snprintf(buf, sizeof(buf), "%lld", o->t_seq);
 		kv(c, "chain seq", UI_ROLE_VALUE, buf);

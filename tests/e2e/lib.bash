@@ -26,3 +26,23 @@ expect() {
 		pass "$name"
 	fi
 }
+
+# start_lite DIR NAME [ARGS...]
+# Starts $BUILD/stigmem-lite on 127.0.0.1:0 with database DIR/NAME.db, its
+# log in DIR/NAME.log and the transparency log in DIR/NAME.tl.jsonl, in the
+# background. Sets LITE_PID and LITE_PORT; returns 1 when no port appeared
+# within 30 s.
+start_lite() {
+	local dir=$1 name=$2
+	shift 2
+	(cd "$dir" && exec "$BUILD/stigmem-lite" --listen 127.0.0.1:0 --db "$dir/$name.db" \
+		--tl-file "$dir/$name.tl.jsonl" "$@" >"$dir/$name.log" 2>&1) &
+	LITE_PID=$!
+	LITE_PORT=
+	for _ in $(seq 1 300); do
+		LITE_PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$dir/$name.log" | head -1)
+		[ -n "$LITE_PORT" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}

@@ -5,26 +5,18 @@
 set -u
 . "$(dirname "$0")/lib.bash"
 T="$BUILD/stigmem-tui"
-L="$BUILD/stigmem-lite"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/stg-vnode.XXXXXX")
 pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
 
 
-(cd "$tmp" && exec "$L" --listen 127.0.0.1:0 --db "$tmp/node.db" --demo --checkpoint-interval 250 \
-	--tl-file "$tmp/tl.jsonl" >"$tmp/node.log" 2>&1) &
-pid=$!
-port=
-for _ in $(seq 1 300); do
-	port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$tmp/node.log" | head -1)
-	[ -n "$port" ] && break
-	sleep 0.1
-done
-if [ -z "$port" ]; then
+if ! start_lite "$tmp" node --demo --checkpoint-interval 250; then
 	fail "stigmem-lite --demo starts" "$(tail -5 "$tmp/node.log")"
 	exit 1
 fi
+pid=$LITE_PID
+port=$LITE_PORT
 pass "stigmem-lite --demo starts"
 U="http://127.0.0.1:$port"
 A=stigmem://acme.example/user/alice-martin
@@ -98,15 +90,9 @@ wait "$pid" 2>/dev/null
 pid=
 
 # --embeddings: the semantic stage contributes non-zero signals.
-(cd "$tmp" && exec "$L" --listen 127.0.0.1:0 --db "$tmp/emb.db" --demo --embeddings \
-	--tl-file "$tmp/tl2.jsonl" >"$tmp/node2.log" 2>&1) &
-pid=$!
-port2=
-for _ in $(seq 1 300); do
-	port2=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$tmp/node2.log" | head -1)
-	[ -n "$port2" ] && break
-	sleep 0.1
-done
+start_lite "$tmp" emb --demo --embeddings
+pid=$LITE_PID
+port2=$LITE_PORT
 expect "--embeddings: the semantic stage finds candidates" 0 '"total_scored":[1-9]' -- \
 	"$T" --url "http://127.0.0.1:$port2" --json recall engineer --scope team --weights 0,1,0,0,0
 kill "$pid" 2>/dev/null

@@ -6,22 +6,14 @@
 set -u
 . "$(dirname "$0")/lib.bash"
 T="$BUILD/stigmem-tui"
-L="$BUILD/stigmem-lite"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/stg-triage.XXXXXX")
 pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
 
-(cd "$tmp" && exec "$L" --listen 127.0.0.1:0 --db "$tmp/node.db" --demo --checkpoint-interval 250 \
-	--tl-file "$tmp/tl.jsonl" >"$tmp/node.log" 2>&1) &
-pid=$!
-port=
-for _ in $(seq 1 300); do
-	port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$tmp/node.log" | head -1)
-	[ -n "$port" ] && break
-	sleep 0.1
-done
-[ -n "$port" ] || { fail "node starts" "$(tail -3 "$tmp/node.log")"; exit 1; }
+start_lite "$tmp" node --demo --checkpoint-interval 250 || { fail "node starts" "$(tail -3 "$tmp/node.log")"; exit 1; }
+pid=$LITE_PID
+port=$LITE_PORT
 U="http://127.0.0.1:$port"
 tui() { "$T" --url "$U" "$@"; }
 unresolved() { tui --json conflicts --status unresolved | grep -o '"conflict_id":"stigmem:conflict:[^"]*"' | cut -d'"' -f4; }

@@ -453,10 +453,27 @@ test_value_v_rules(void **state)
 	assert_memory_equal(v, "a\0b", 3);
 }
 
+static void
+test_mismatch_meaning(void **state)
+{
+	(void)state;
+	assert_string_equal(stg_chain_mismatch_meaning("event_hash_mismatch"),
+			    "a stored fact no longer hashes to its chain entry (altered after the write)");
+	assert_string_equal(stg_chain_mismatch_meaning("fact_missing"), "a chained fact's row is gone");
+	assert_string_equal(stg_chain_mismatch_meaning("chain_seq_gap"),
+			    "chain entries are missing (sequence gap)");
+	assert_string_equal(stg_chain_mismatch_meaning("nonsense"), "");
+	assert_string_equal(stg_chain_mismatch_meaning(NULL), "");
+	/* Every wire name has a meaning. */
+	for (int m = STG_CHAIN_SEQ_GAP; m <= STG_CHAIN_HASH_MISMATCH; m++)
+		assert_true(stg_chain_mismatch_meaning(stg_chain_mismatch_name(m))[0] != '\0');
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mismatch_meaning),
 		cmocka_unit_test(test_proof_vectors),
 		cmocka_unit_test(test_proof_lagging_accepted_only_lag_aware),
 		cmocka_unit_test(test_proof_null_and_edges),
