@@ -78,6 +78,7 @@ struct ui {
 	/* state */
 	bool quit;
 	bool ctrlc_armed;
+	bool pasting;               /* between bracketed-paste markers */
 	struct req_slot *reqs;
 	unsigned n_reqs;
 	double last_latency;
@@ -686,6 +687,28 @@ layout(struct ui *ui)
 	ui_touch_all(ui, true);
 }
 
+/* Bracketed paste: the terminal wraps pasted text in ESC[200~ … ESC[201~,
+ * which define_key() turns into UI_KEY_PASTE_BEGIN / _END. */
+static void
+paste_on(struct ui *ui)
+{
+	if (ui->set.headless)
+		return;
+	define_key("\033[200~", KEY_MAX + 1);
+	define_key("\033[201~", KEY_MAX + 2);
+	putp("\033[?2004h");
+	fflush(stdout);
+}
+
+static void
+paste_off(struct ui *ui)
+{
+	if (ui->set.headless)
+		return;
+	putp("\033[?2004l");
+	fflush(stdout);
+}
+
 static void
 mouse_on(struct ui *ui)
 {
@@ -740,6 +763,7 @@ ui_screen_start(struct ui *ui, char *msg, size_t msgsize)
 	curs_set(0);
 	theme_activate(ui);
 	mouse_on(ui);
+	paste_on(ui);
 	ui->lines = LINES;
 	ui->cols = COLS;
 	layout(ui);
@@ -760,6 +784,7 @@ ui_screen_end(struct ui *ui)
 	ui->active = false;
 	if (ui->set.mouse && !ui->set.headless)
 		mousemask(0, NULL);
+	paste_off(ui);
 	if (ui->ovw)
 		delwin(ui->ovw);
 	if (ui->tabw)
@@ -789,12 +814,14 @@ ui_screen_suspend(struct ui *ui)
 		return;
 	if (ui->set.mouse)
 		mousemask(0, NULL);
+	paste_off(ui);
 	endwin();
 	/* SIGSTOP cannot be lost in an orphaned process group (SIGTSTP can). */
 	raise(SIGSTOP);
 	/* Resumed. */
 	reset_prog_mode();
 	mouse_on(ui);
+	paste_on(ui);
 	ui_screen_resize(ui, 0, 0);
 }
 
@@ -1383,7 +1410,37 @@ ui_feed_key(struct ui *ui, int key)
 		handle_mouse(ui);
 		return;
 	}
+	if (key == UI_KEY_PASTE_BEGIN || key == UI_KEY_PASTE_END) {
+		ui->pasting = key == UI_KEY_PASTE_BEGIN;
+		return;
+	}
 	key = ui_key_normalize(key);
+	if (ui->pasting) {
+		/* Pasted text is text: a line break must not submit an input and
+		 * no key may run an action. Panes with a text input take the
+		 * characters; anywhere else they are dropped. */
+		if (key == '\n' || key == '\t')
+			key = ' ';
+		if (key < 0x20 || key >= UI_KEY_FN_BASE)
+			return;
+		ui->dirty = true;
+		if (ui->ov != OV_NONE) {
+			/* The chooser picks by digit and the raw view has no text:
+			 * only the text overlays (URL prompt, help and palette
+			 * search) take pasted text. */
+			if (ui->ov != OV_CHOOSER && ui->ov != OV_RAW)
+				overlay_key(ui, key, UI_ACTION_NONE);
+			return;
+		}
+		struct pane *pp = &ui->panes[ui->focus];
+		if (!ui->too_small && pp->ops->on_key && pp->ops->text_input &&
+		    pp->ops->text_input(pp)) {
+			unsigned r = pp->ops->on_key(pp, key, UI_ACTION_NONE);
+			if (r & (UI_REDRAW | UI_HANDLED))
+				ui_pane_dirty(pp);
+		}
+		return;
+	}
 	enum ui_action a = ui_keymap_lookup(&ui->keymap, key);
 	if (ui->conn.read_only && ui_action_is_write(a))
 		a = UI_ACTION_NONE;

@@ -17,6 +17,11 @@
 #define UI_KEY_FN_BASE 0x200000
 #define UI_KEY_FN(code) (UI_KEY_FN_BASE + (code))
 #define UI_KEY_NONE (-1)
+/* Bracketed paste markers (ESC [200~ / ESC [201~, bound with define_key):
+ * between them keys are text only — they never run an action, and line
+ * breaks arrive as spaces, so a paste can neither submit nor command. */
+#define UI_KEY_PASTE_BEGIN UI_KEY_FN(KEY_MAX + 1)
+#define UI_KEY_PASTE_END UI_KEY_FN(KEY_MAX + 2)
 
 /* Parse one key spec; returns UI_KEY_NONE when it is not a valid key. */
 int ui_key_parse(const char *spec);

@@ -1099,7 +1099,15 @@ cf_raw(struct pane *p, const char **label, const char **data, size_t *len)
 	return true;
 }
 
+static bool
+cf_text_input(struct pane *p)
+{
+	const struct cf *o = p->priv;
+	return o != NULL && o->ul.editing;
+}
+
 const struct pane_ops pane_conflicts_ops = {
+	.text_input = cf_text_input,
 	.name = "conflicts",
 	.title = "Conflicts",
 	.tab_key = "6",

@@ -677,7 +677,15 @@ ents_raw(struct pane *p, const char **label, const char **data, size_t *len)
 	return true;
 }
 
+static bool
+ents_text_input(struct pane *p)
+{
+	const struct ents *s = p->priv;
+	return s != NULL && s->list.editing;
+}
+
 const struct pane_ops pane_entities_ops = {
+	.text_input = ents_text_input,
 	.name = "entities",
 	.title = "Entities",
 	.tab_key = "2",

@@ -618,7 +618,15 @@ facts_summary(struct pane *p, char *buf, size_t size)
 	snprintf(buf, size, "%s", f->loading ? "loading" : "");
 }
 
+static bool
+facts_text_input(struct pane *p)
+{
+	const struct factsp *f = p->priv;
+	return f != NULL && f->list.editing;
+}
+
 const struct pane_ops pane_facts_ops = {
+	.text_input = facts_text_input,
 	.name = "facts",
 	.title = "Facts",
 	.tab_key = "3",

@@ -158,7 +158,15 @@ log_click(struct pane *p, int y, int x)
 	return 0;
 }
 
+static bool
+log_text_input(struct pane *p)
+{
+	const struct logp *lp = p->priv;
+	return lp != NULL && lp->list.editing;
+}
+
 const struct pane_ops pane_log_ops = {
+	.text_input = log_text_input,
 	.name = "log",
 	.title = "Log",
 	.tab_key = "0",

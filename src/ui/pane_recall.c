@@ -1478,7 +1478,15 @@ recall_raw(struct pane *p, const char **label, const char **data, size_t *len)
 	return true;
 }
 
+static bool
+rc_text_input(struct pane *p)
+{
+	const struct recallp *r = p->priv;
+	return r != NULL && r->input != IN_NONE;
+}
+
 const struct pane_ops pane_recall_ops = {
+	.text_input = rc_text_input,
 	.name = "recall",
 	.title = "Recall",
 	.tab_key = "5",

@@ -61,6 +61,10 @@ struct pane_ops {
 	bool (*raw_value)(struct pane *p, const char **label, const char **data, size_t *len);
 	/* Mouse click at pane-relative (y, x); wheel arrives as move keys. */
 	unsigned (*on_click)(struct pane *p, int y, int x);
+	/* True while a text input of the pane has focus (query line, filter
+	 * prompt, value editor): only then does pasted text reach on_key. NULL =
+	 * never (pasted text is dropped). */
+	bool (*text_input)(struct pane *p);
 	const char *help;   /* extra lines for the `?` overlay ('\n'-separated), or NULL */
 	/* Pane timer: milliseconds until the pane wants on_timer() (0 = due
 	 * now), -1 for none; asked every loop turn. on_timer() runs from
