@@ -280,8 +280,8 @@ struct stg_resolve_params {
 };
 struct stg_request *stg_request_resolve(const struct stg_resolve_params *p, struct stg_error *err);
 
-/* §4.1, §8.4, §8.1: no parameters. federation_status = the well-known
- * document (federation mode, pubkey, endpoints) as struct stg_node_info. */
+/* §4.1, §8.4, §8.1: no parameters. The SDK's federation_status() is the
+ * peer list (GET /v1/federation/peers). */
 struct stg_request *stg_request_node_info(struct stg_error *err);
 struct stg_request *stg_request_me(struct stg_error *err);
 struct stg_request *stg_request_healthz(struct stg_error *err);
@@ -357,9 +357,10 @@ enum stg_status stg_client_execute(struct stg_client *c, const struct stg_reques
 enum stg_status stg_client_node_info(struct stg_client *c, struct stg_arena *arena,
 				     struct stg_node_info **out, struct stg_call_info *info,
 				     struct stg_error *err);
-/* Same request as node_info (the SDK's federation status view). */
+/* The SDK's federation_status(): the node's federation peers
+ * (GET /v1/federation/peers, needs `federate`); same as stg_client_peers. */
 enum stg_status stg_client_federation_status(struct stg_client *c, struct stg_arena *arena,
-					     struct stg_node_info **out,
+					     struct stg_peer_list **out,
 					     struct stg_call_info *info, struct stg_error *err);
 enum stg_status stg_client_me(struct stg_client *c, struct stg_arena *arena, struct stg_me **out,
 			      struct stg_call_info *info, struct stg_error *err);

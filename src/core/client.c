@@ -313,10 +313,10 @@ stg_client_node_info(struct stg_client *c, struct stg_arena *arena, struct stg_n
 
 enum stg_status
 stg_client_federation_status(struct stg_client *c, struct stg_arena *arena,
-			     struct stg_node_info **out, struct stg_call_info *info,
+			     struct stg_peer_list **out, struct stg_call_info *info,
 			     struct stg_error *err)
 {
-	TYPED(struct stg_node_info, stg_request_node_info(err));
+	TYPED(struct stg_peer_list, stg_request_peers(err));
 }
 
 enum stg_status

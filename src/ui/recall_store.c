@@ -258,8 +258,10 @@ recall_export_python(const struct stg_recall_params *p, const char *base_url, st
 	char url[1024];
 	snprintf(url, sizeof(url), "%.*s", (int)base_len(base_url), base_url);
 	const struct stg_recall_weights *w = &p->weights;
-	bool ok = stg_buf_puts(out, "# The same recall through the Python SDK (stigmem-py); keyword "
-				    "names are the\n# POST /v1/recall body members. The key comes "
+	bool ok = stg_buf_puts(out, "# The same recall through the Python SDK (stigmem-py):\n# "
+				    "StigmemClient.recall(query, scope, token_budget, depth, weights,\n"
+				    "# min_confidence, include_neighbors, limit); weights as a dict is "
+				    "validated into\n# RecallWeights. The key comes "
 				    "from $STIGMEM_API_KEY.\nimport os\n\nfrom stigmem import "
 				    "StigmemClient\n\nclient = StigmemClient(") &&
 		  dq_literal(out, url) &&
@@ -278,7 +280,7 @@ recall_export_python(const struct stg_recall_params *p, const char *base_url, st
 				 p->has_min_confidence ? p->min_confidence : 0.1,
 				 p->include_neighbors == STG_OPT_FALSE ? "False" : "True",
 				 p->limit > 0 ? p->limit : 100) &&
-		  stg_buf_puts(out, "for item in result[\"facts\"]:\n    print(item[\"score\"], "
-				    "item[\"fact\"][\"entity\"], item[\"fact\"][\"relation\"])\n");
+		  stg_buf_puts(out, "for item in result.facts:\n    print(item.score, "
+				    "item.fact.entity, item.fact.relation)\n");
 	return ok;
 }

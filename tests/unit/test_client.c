@@ -1131,6 +1131,21 @@ test_against_lite(void **state)
 	assert_int_equal(info.http_status, 401);
 	assert_int_equal(stg_client_me(c, &a, &me, NULL, &err), STG_OK);
 	assert_non_null(me->entity_uri);
+	/* federation_status is the SDK's peer list (GET /v1/federation/peers,
+	 * permission `federate`): the bootstrap admin key, like the reference
+	 * node's (admin, read, write), gets 403; no key gets 401. The
+	 * well-known document would have answered 200. */
+	{
+		struct stg_peer_list *peers = NULL;
+
+		assert_int_equal(stg_client_federation_status(c, &a, &peers, &info, &err),
+				 STG_ERR_AUTH);
+		assert_int_equal(info.http_status, 403);
+		assert_non_null(strstr(err.detail, "federate permission required"));
+		assert_int_equal(stg_client_federation_status(anon, &a, &peers, &info, &err),
+				 STG_ERR_AUTH);
+		assert_int_equal(info.http_status, 401);
+	}
 
 	/* write with characters that need encoding everywhere */
 	ap.entity = entity;
