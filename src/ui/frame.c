@@ -1253,6 +1253,26 @@ ui_focus_name(struct ui *ui, const char *name)
 	return false;
 }
 
+/* The pane (ops->name) a view-* action focuses; "" for other actions. */
+static const char *
+view_pane_name(enum ui_action a)
+{
+	static const struct {
+		enum ui_action a;
+		const char *pane;
+	} views[] = {
+		{UI_ACTION_VIEW_OVERVIEW, "overview"}, {UI_ACTION_VIEW_ENTITIES, "entities"},
+		{UI_ACTION_VIEW_FACTS, "facts"},       {UI_ACTION_VIEW_CARD, "card"},
+		{UI_ACTION_VIEW_RECALL, "recall"},     {UI_ACTION_VIEW_CONFLICTS, "conflicts"},
+		{UI_ACTION_VIEW_VERIFY, "verify"},     {UI_ACTION_VIEW_LOG, "log"},
+	};
+
+	for (size_t i = 0; i < sizeof(views) / sizeof(views[0]); i++)
+		if (views[i].a == a)
+			return views[i].pane;
+	return "";
+}
+
 static void
 run_action(struct ui *ui, enum ui_action a, int key, bool ask_pane)
 {
@@ -1313,28 +1333,14 @@ run_action(struct ui *ui, enum ui_action a, int key, bool ask_pane)
 		focus_index(ui, (ui->focus + ui->n_panes - 1) % ui->n_panes);
 		break;
 	case UI_ACTION_VIEW_OVERVIEW:
-		ui_focus_name(ui, "overview");
-		break;
 	case UI_ACTION_VIEW_ENTITIES:
-		ui_focus_name(ui, "entities");
-		break;
 	case UI_ACTION_VIEW_FACTS:
-		ui_focus_name(ui, "facts");
-		break;
 	case UI_ACTION_VIEW_CARD:
-		ui_focus_name(ui, "card");
-		break;
 	case UI_ACTION_VIEW_RECALL:
-		ui_focus_name(ui, "recall");
-		break;
 	case UI_ACTION_VIEW_CONFLICTS:
-		ui_focus_name(ui, "conflicts");
-		break;
 	case UI_ACTION_VIEW_VERIFY:
-		ui_focus_name(ui, "verify");
-		break;
 	case UI_ACTION_VIEW_LOG:
-		ui_focus_name(ui, "log");
+		ui_focus_name(ui, view_pane_name(a));
 		break;
 	case UI_ACTION_REDRAW:
 		ui_touch_all(ui, true);
