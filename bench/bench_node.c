@@ -40,6 +40,8 @@
 
 #include <curl/curl.h>
 
+#include "../tests/lib/benchstat.h"
+
 #include "node/lite.h"
 #include "stigmem/arena.h"
 #include "stigmem/client.h"
@@ -94,30 +96,6 @@ cpu_s(void)
 	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Nearest-rank percentile of a sorted array. */
-static double
-pct(const double *v, size_t n, double p)
-{
-	size_t k;
-
-	if (n == 0)
-		return 0.0;
-	k = (size_t)ceil(p * (double)n);
-	if (k < 1)
-		k = 1;
-	if (k > n)
-		k = n;
-	return v[k - 1];
-}
-
 static double
 median_of(const double *v, size_t n)
 {
@@ -126,38 +104,13 @@ median_of(const double *v, size_t n)
 	if (!t)
 		return 0.0;
 	memcpy(t, v, n * sizeof *t);
-	qsort(t, n, sizeof *t, cmp_double);
-	m = pct(t, n, 0.5);
+	qsort(t, n, sizeof *t, tst_cmp_double);
+	m = tst_percentile(t, n, 0.5);
 	free(t);
 	return m;
 }
 
-static long
-env_long(const char *name, long def)
-{
-	const char *s = getenv(name);
-	char *end;
-	long x;
-
-	if (!s || !*s)
-		return def;
-	x = strtol(s, &end, 10);
-	return *end || x <= 0 ? def : x;
-}
-
 /* The machine is shared: record its load next to the numbers. */
-static void
-print_load(const char *when)
-{
-	FILE *f = fopen("/proc/loadavg", "r");
-	double l1, l5, l15;
-
-	if (f && fscanf(f, "%lf %lf %lf", &l1, &l5, &l15) == 3)
-		printf("load average at %s: %.2f %.2f %.2f\n", when, l1, l5, l15);
-	if (f)
-		fclose(f);
-}
-
 /* ---- temporary node ------------------------------------------------------ */
 
 struct tmp_node {
@@ -607,15 +560,15 @@ bench_recall(long n_facts, long n_timed)
 	}
 	printf("  cold pass (first request of each query) p50 %.2f ms\n",
 	       median_of(cold, N_QUERIES));
-	qsort(rec, (size_t)n_timed, sizeof *rec, cmp_double);
-	qsort(hz, (size_t)n_timed, sizeof *hz, cmp_double);
+	qsort(rec, (size_t)n_timed, sizeof *rec, tst_cmp_double);
+	qsort(hz, (size_t)n_timed, sizeof *hz, tst_cmp_double);
 	{
-		double p50 = pct(rec, (size_t)n_timed, 0.5), p99 = pct(rec, (size_t)n_timed, 0.99);
-		double h50 = pct(hz, (size_t)n_timed, 0.5);
+		double p50 = tst_percentile(rec, (size_t)n_timed, 0.5), p99 = tst_percentile(rec, (size_t)n_timed, 0.99);
+		double h50 = tst_percentile(hz, (size_t)n_timed, 0.5);
 
 		printf("  recall ms   p50 %.2f  p99 %.2f  max %.2f  (%zu full passes)\n", p50, p99,
 		       rec[n_timed - 1], passes);
-		printf("  healthz ms  p50 %.3f  p99 %.3f\n", h50, pct(hz, (size_t)n_timed, 0.99));
+		printf("  healthz ms  p50 %.3f  p99 %.3f\n", h50, tst_percentile(hz, (size_t)n_timed, 0.99));
 		printf("  process CPU (client + node) per recall, mean %.2f ms\n",
 		       1e3 * c_rec / (double)n_timed);
 		printf("  ratio recall p50 / healthz p50  %.1f\n", p50 / h50);
@@ -634,7 +587,7 @@ main(int argc, char **argv)
 	bool quick = getenv("BENCH_NODE_QUICK") && strcmp(getenv("BENCH_NODE_QUICK"), "0") != 0;
 	long n_facts = quick ? 10000 : 100000;
 	long n_timed = (long)N_QUERIES * (quick ? 2 : 5);
-	long n_asserts = env_long("BENCH_NODE_ASSERTS", quick ? 1000 : 5000);
+	long n_asserts = tst_env_long("BENCH_NODE_ASSERTS", quick ? 1000 : 5000);
 	struct stg_error e;
 	int rc = 0;
 
@@ -646,7 +599,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_node [facts] [queries]\n");
 		return 2;
 	}
-	print_load("start");
+	tst_print_load("start");
 	if (stg_global_init(&e) != STG_OK) {
 		fprintf(stderr, "bench_node: %s\n", e.detail);
 		return 1;
@@ -656,6 +609,6 @@ main(int argc, char **argv)
 	if (rc == 0 && bench_recall(n_facts, n_timed) != 0)
 		rc = 1;
 	stg_global_cleanup();
-	print_load("end");
+	tst_print_load("end");
 	return rc;
 }

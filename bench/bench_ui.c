@@ -43,6 +43,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../tests/lib/benchstat.h"
+
 #include "node/lite.h"
 
 #define T_FIRST_FRAME_MS 50.0
@@ -58,55 +60,6 @@ mono_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Nearest-rank percentile of a sorted array. */
-static double
-pct(const double *v, size_t n, double p)
-{
-	size_t k;
-
-	if (n == 0)
-		return 0.0;
-	k = (size_t)ceil(p * (double)n);
-	if (k < 1)
-		k = 1;
-	if (k > n)
-		k = n;
-	return v[k - 1];
-}
-
-static long
-env_long(const char *name, long def)
-{
-	const char *s = getenv(name);
-	char *end;
-	long x;
-
-	if (!s || !*s)
-		return def;
-	x = strtol(s, &end, 10);
-	return *end || x <= 0 ? def : x;
-}
-
-static void
-print_load(const char *when)
-{
-	FILE *f = fopen("/proc/loadavg", "r");
-	double l1, l5, l15;
-
-	if (f && fscanf(f, "%lf %lf %lf", &l1, &l5, &l15) == 3)
-		printf("load average at %s: %.2f %.2f %.2f\n", when, l1, l5, l15);
-	if (f)
-		fclose(f);
 }
 
 /* $BUILD is the parent of the directory holding this binary. */
@@ -313,14 +266,14 @@ startup(const char *label, const char *url, int runs)
 	if (ok == 0) {
 		printf("%-34s  no successful run\n", label);
 	} else {
-		qsort(ff, (size_t)ok, sizeof *ff, cmp_double);
-		qsort(idle, (size_t)ok, sizeof *idle, cmp_double);
+		qsort(ff, (size_t)ok, sizeof *ff, tst_cmp_double);
+		qsort(idle, (size_t)ok, sizeof *idle, tst_cmp_double);
 		printf("%-34s  first frame median %7.1f ms (min %6.1f, max %6.1f)   "
 		       "fully loaded median %7.1f ms   [%d runs]\n",
-		       label, pct(ff, (size_t)ok, 0.5), ff[0], ff[ok - 1], pct(idle, (size_t)ok, 0.5),
+		       label, tst_percentile(ff, (size_t)ok, 0.5), ff[0], ff[ok - 1], tst_percentile(idle, (size_t)ok, 0.5),
 		       ok);
 		printf("%-34s  first frame vs target %.0f ms: %s\n", "", T_FIRST_FRAME_MS,
-		       pct(ff, (size_t)ok, 0.5) <= T_FIRST_FRAME_MS ? "met" : "NOT met");
+		       tst_percentile(ff, (size_t)ok, 0.5) <= T_FIRST_FRAME_MS ? "met" : "NOT met");
 	}
 	free(ff);
 	free(idle);
@@ -419,12 +372,12 @@ key_run(const char *label, const char *url, const char *prelude, long rounds)
 
 	if (raw)
 		memcpy(raw, t.key, t.n_key * sizeof *raw);
-	qsort(t.key, t.n_key, sizeof *t.key, cmp_double);
+	qsort(t.key, t.n_key, sizeof *t.key, tst_cmp_double);
 	if (t.n_rep) {
-		qsort(t.rep, t.n_rep, sizeof *t.rep, cmp_double);
-		rep_med = pct(t.rep, t.n_rep, 0.5);
+		qsort(t.rep, t.n_rep, sizeof *t.rep, tst_cmp_double);
+		rep_med = tst_percentile(t.rep, t.n_rep, 0.5);
 	}
-	double p50 = pct(t.key, t.n_key, 0.5), p99 = pct(t.key, t.n_key, 0.99);
+	double p50 = tst_percentile(t.key, t.n_key, 0.5), p99 = tst_percentile(t.key, t.n_key, 0.99);
 	printf("%-30s  %zu keys: p50 %.3f ms  p99 %.3f ms  max %.3f ms   full repaint %.3f ms"
 	       "   p99/repaint %.1f   p99 vs %.0f ms: %s\n",
 	       label, t.n_key, p50, p99, t.key[t.n_key - 1], rep_med, rep_med > 0 ? p99 / rep_med : 0,
@@ -456,9 +409,9 @@ key_run(const char *label, const char *url, const char *prelude, long rounds)
 				if (kcls[i] == c)
 					v[n++] = raw[i];
 			if (v && n) {
-				qsort(v, n, sizeof *v, cmp_double);
+				qsort(v, n, sizeof *v, tst_cmp_double);
 				printf("%-30s    %-38s %5zu keys: p50 %.3f  p99 %.3f  max %.3f ms\n", "",
-				       kclass_name[c], n, pct(v, n, 0.5), pct(v, n, 0.99), v[n - 1]);
+				       kclass_name[c], n, tst_percentile(v, n, 0.5), tst_percentile(v, n, 0.99), v[n - 1]);
 			}
 			free(v);
 		}
@@ -483,9 +436,9 @@ int
 main(void)
 {
 	const char *td = getenv("TMPDIR");
-	long gen = env_long("BENCH_UI_GENERATE", 250000);
-	int runs = (int)env_long("BENCH_UI_RUNS", 7);
-	long rounds = env_long("BENCH_UI_ROUNDS", 120);
+	long gen = tst_env_long("BENCH_UI_GENERATE", 250000);
+	int runs = (int)tst_env_long("BENCH_UI_RUNS", 7);
+	long rounds = tst_env_long("BENCH_UI_ROUNDS", 120);
 	char url[64], db[PATH_MAX + 16], bin[PATH_MAX + 16];
 	struct lite_node *n;
 	double t;
@@ -519,7 +472,7 @@ main(void)
 	unsetenv("STIGMEM_API_KEY_FILE");
 	unsetenv("STIGMEM_PROFILE");
 
-	print_load("start");
+	tst_print_load("start");
 	printf("(a) process start to first complete frame, 120x40, headless\n");
 	startup("--demo (node loads in-process)", NULL, runs);
 	snprintf(db, sizeof db, "%s/demo.db", tmp_dir);
@@ -542,7 +495,7 @@ main(void)
 	       (double)gen / ((mono_ms() - t) / 1e3));
 	key_run("normal node", url, "wait-idle 600000\n", rounds);
 	lite_node_stop(n);
-	print_load("after (b)");
+	tst_print_load("after (b)");
 
 	printf("(c) the same while the node answers 2 s late (--fault-delay-ms 2000,1.0,ROUTE)\n");
 	n = node_start(db, false, 0, "", url, sizeof url);
@@ -555,7 +508,7 @@ main(void)
 		key_run("/v1/facts* late", url, "wait-idle 600000\n", rounds);
 		lite_node_stop(n);
 	}
-	print_load("end");
+	tst_print_load("end");
 	free(kcls);
 	rm_tmp();
 	return 0;
