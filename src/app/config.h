@@ -48,7 +48,8 @@ enum app_opt_type { APP_OPT_STRING, APP_OPT_BOOL, APP_OPT_INT, APP_OPT_ENUM };
 	  "Whole-request timeout in milliseconds")                                          \
 	X(AUDIT_PAGE_SIZE, "audit-page-size", APP_OPT_INT, "500", "1:5000",                 \
 	  "Entries per /v1/audit page during entity discovery")                             \
-	X(ENTITY_SORT, "entity-sort", APP_OPT_ENUM, "name", "name|last-write|facts",        \
+	X(ENTITY_SORT, "entity-sort", APP_OPT_ENUM, "name",                                  \
+	  "name|last-write|facts|contradictions",                                           \
 	  "Initial sort order of the entity browser")                                       \
 	X(SHOW_SYSTEM, "show-system-entities", APP_OPT_BOOL, "yes", "",                     \
 	  "List system entities (conflicts, resolutions, bare fact ids) in their own group")

@@ -447,7 +447,10 @@ app_ui_run(const struct app_ui_options *o)
 		.headless = script != NULL,
 		.stable = script != NULL,
 		.audit_page_size = (int)app_config_get_int(&r.cfg, APP_OPT_AUDIT_PAGE_SIZE),
-		.entity_sort = strcmp(sort, "last-write") == 0 ? 1 : strcmp(sort, "facts") == 0 ? 2 : 0,
+		.entity_sort = strcmp(sort, "last-write") == 0   ? 1
+			       : strcmp(sort, "facts") == 0        ? 2
+			       : strcmp(sort, "contradictions") == 0 ? 3
+								   : 0,
 		.show_system = app_config_get_bool(&r.cfg, APP_OPT_SHOW_SYSTEM),
 		.log_file = r.log,
 	};

@@ -40,7 +40,7 @@
 	X(VIEW_VERIFY, "view-verify", "7", "Open the integrity view (chain proof, CID audit)") \
 	X(VIEW_LOG, "view-log", "0 L", "Show the message log")                          \
 	X(REFRESH, "refresh", "r <F5> <C-r>", "Reload the focused pane from the node")  \
-	X(SORT, "sort", "s", "Cycle the sort order (name, last write, fact count)")     \
+	X(SORT, "sort", "s", "Cycle the sort order (name, last write, facts, contradictions)") \
 	X(TOGGLE_SYSTEM, "toggle-system", "S", "Show or hide system entities")          \
 	X(RAW, "raw", "R", "Show the exact bytes of the focused value (hex + escapes)") \
 	X(PROFILE, "profile", "P", "Connect elsewhere: a profile, the demo node or a URL")                    \

@@ -62,7 +62,7 @@ struct ui_settings {
 	bool headless;                     /* render through newterm() into /dev/null */
 	bool stable;                       /* deterministic output for tests (no timings) */
 	int audit_page_size;
-	int entity_sort;                   /* 0 name, 1 last write, 2 facts */
+	int entity_sort;                   /* 0 name, 1 last write, 2 facts, 3 contradictions */
 	bool show_system;
 	FILE *log_file;                    /* borrowed, may be NULL */
 };

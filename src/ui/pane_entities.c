@@ -2,7 +2,22 @@
  * (stigmem-api.md §9): entities are discovered in the background from
  * GET /v1/audit keyset pages (fact_write events), de-duplicated by fact id,
  * counted per entity, and listed with system entities (conflicts,
- * resolutions, bare fact ids, other stigmem: names) grouped apart. */
+ * resolutions, bare fact ids, other stigmem: names) grouped apart.
+ *
+ * When /v1/audit fails (403, 404, 500, a malformed body, a timeout: any
+ * error but a cancel or a node that cannot be reached) discovery falls
+ * back to a crawl: GET /v1/facts pages (include_contradicted and
+ * include_expired, cursor followed only while a page brings new fact ids,
+ * since the reference node's facts cursor is unsound), then a closure over
+ * the user entities found: GET /v1/facts?entity=E for each (its facts,
+ * scopes and ref values) and GET /v1/graph/neighbors per entity and scope;
+ * a name reached through a ref or an edge is listed only once a fact for
+ * it is seen, so both sources list the entities that have facts. Up to
+ * CRAWL_PARALLEL crawl requests are in flight; nothing blocks.
+ *
+ * The contradictions sort counts, per entity, the unresolved conflicts of
+ * GET /v1/conflicts?status=unresolved whose fact_a or fact_b belongs to it
+ * (each conflict once per entity); it is fetched when that sort is chosen. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +27,27 @@
 #include "ui/ui.h"
 
 enum ent_kind { EK_USER, EK_CONFLICT, EK_RESOLUTION, EK_FACT_ID, EK_SYSTEM };
-enum sort_mode { SORT_NAME, SORT_LAST, SORT_FACTS, SORT_COUNT };
+enum sort_mode { SORT_NAME, SORT_LAST, SORT_FACTS, SORT_CONTRA, SORT_COUNT };
+
+/* Request tags; crawl requests use TAG_CRAWL + their in-flight slot. */
+enum { TAG_AUDIT, TAG_FACTS, TAG_CONFLICTS, TAG_CRAWL };
+enum job_kind { JOB_ENTITY, JOB_NEIGHBORS };
+enum disc_source { SRC_AUDIT, SRC_CRAWL };
+enum conf_state { CONF_NONE, CONF_LOADING, CONF_DONE, CONF_FAILED };
+
+#define CRAWL_PARALLEL 4       /* crawl requests in flight at once */
+#define CRAWL_FACTS_LIMIT 500  /* GET /v1/facts page size (node maximum) */
+#define CRAWL_NEIGHBOR_PAGE 200
+#define CRAWL_SEED_PAGES 100   /* pages followed per entity query or neighbour seed */
+
+/* One crawl request to make (queued) or in flight (slot). */
+struct job {
+	enum job_kind kind;
+	char *entity;          /* owned */
+	char *scope;           /* owned; neighbours only */
+	char *cursor;          /* owned; NULL = first page */
+	size_t pages;          /* pages of this entity/scope fetched before */
+};
 
 struct ent {
 	char *name;            /* raw node bytes (owned) */
@@ -20,6 +55,7 @@ struct ent {
 	char last[40];         /* newest write ts (raw, ASCII-clamped) */
 	enum ent_kind kind;
 	size_t suspicious;     /* sanitizer findings in the name */
+	size_t contra;         /* open conflicts on its facts (contradictions sort) */
 };
 
 /* Open-addressing set of strings mapping to an index. */
@@ -51,6 +87,25 @@ struct ents {
 	char error[512];         /* clean text */
 	bool auth_error;         /* the failure was 401/403 */
 	char header_id[4];
+	/* fallback crawl (source SRC_CRAWL) */
+	enum disc_source source;
+	char audit_why[64];      /* why /v1/audit failed (clean text) */
+	bool closure;            /* facts pages done, crawling per entity */
+	struct job *queue;       /* owned: jobs not yet sent, from queue_head on */
+	size_t n_queue, cap_queue, queue_head;
+	struct job slot[CRAWL_PARALLEL];
+	bool slot_used[CRAWL_PARALLEL];
+	size_t inflight;         /* crawl requests in flight */
+	size_t requests;         /* crawl requests sent */
+	size_t crawl_errors;     /* crawl requests that failed */
+	struct strmap probed;    /* names queued for GET /v1/facts?entity= (owned) */
+	struct strmap nb_seen;   /* "entity\x1fscope" neighbour seeds queued (owned) */
+	/* contradictions sort */
+	enum conf_state conf;
+	char *conf_cursor;       /* owned */
+	size_t conf_pages, conf_open;
+	struct strmap conf_ids;  /* conflict ids seen (owned) */
+	struct strmap contra_by; /* entity -> open conflicts (owned keys) */
 };
 
 static uint64_t
@@ -204,6 +259,7 @@ ents_init(struct pane *p)
 	if (s == NULL)
 		return -1;
 	s->fact_ids.owns = true;
+	s->probed.owns = s->nb_seen.owns = s->conf_ids.owns = s->contra_by.owns = true;
 	const struct ui_settings *set = ui_settings(p->ui);
 	s->sort = (enum sort_mode)(set->entity_sort >= 0 && set->entity_sort < SORT_COUNT ? set->entity_sort : 0);
 	s->show_system = set->show_system;
@@ -211,6 +267,15 @@ ents_init(struct pane *p)
 	ui_list_init(&s->list, (struct ui_list_src){s, ent_id, ent_text});
 	p->priv = s;
 	return 0;
+}
+
+static void
+job_free(struct job *j)
+{
+	free(j->entity);
+	free(j->scope);
+	free(j->cursor);
+	memset(j, 0, sizeof(*j));
 }
 
 static void
@@ -229,6 +294,29 @@ ents_reset(struct ents *s)
 	s->pages = s->writes = s->dupes = 0;
 	s->done = s->failed = false;
 	s->error[0] = '\0';
+	s->auth_error = false;
+	s->source = SRC_AUDIT;
+	s->audit_why[0] = '\0';
+	s->closure = false;
+	for (size_t i = s->queue_head; i < s->n_queue; i++)
+		job_free(&s->queue[i]);
+	free(s->queue);
+	s->queue = NULL;
+	s->n_queue = s->cap_queue = s->queue_head = 0;
+	for (size_t i = 0; i < CRAWL_PARALLEL; i++) {
+		job_free(&s->slot[i]);
+		s->slot_used[i] = false;
+	}
+	s->inflight = s->requests = s->crawl_errors = 0;
+	map_free(&s->probed);
+	map_free(&s->nb_seen);
+	map_free(&s->conf_ids);
+	map_free(&s->contra_by);
+	s->probed.owns = s->nb_seen.owns = s->conf_ids.owns = s->contra_by.owns = true;
+	free(s->conf_cursor);
+	s->conf_cursor = NULL;
+	s->conf = CONF_NONE;
+	s->conf_pages = s->conf_open = 0;
 	s->need_rebuild = true;
 	s->need_sort = true;
 }
@@ -249,6 +337,8 @@ ents_free(struct pane *p)
 
 /* ---- discovery ---------------------------------------------------------------- */
 
+static void request_conflicts(struct pane *p);
+
 static void
 request_page(struct pane *p)
 {
@@ -264,7 +354,7 @@ request_page(struct pane *p)
 		s->failed = true;
 		return;
 	}
-	ui_submit(p->ui, p, req, 0);
+	ui_submit(p->ui, p, req, TAG_AUDIT);
 }
 
 static void
@@ -275,6 +365,8 @@ start_discovery(struct pane *p)
 	ents_reset(s);
 	s->started = true;
 	request_page(p);
+	if (s->sort == SORT_CONTRA)
+		request_conflicts(p);
 	ui_pane_dirty(p);
 }
 
@@ -286,39 +378,37 @@ ents_show(struct pane *p)
 		start_discovery(p);
 }
 
-static void
-add_write(struct ents *s, const struct stg_audit_entry *a)
+/* Record one fact (id may be NULL) of `entity` written at `ts`. Returns
+ * false when the fact id was seen before. */
+static bool
+note_fact(struct ents *s, const char *fact_id, const char *entity, const char *ts)
 {
-	if (a->event_type && strcmp(a->event_type, "fact_write") != 0)
-		return;
-	if (a->fact_entity == NULL)
-		return;
-	if (a->fact_id) {
+	if (fact_id) {
 		bool added;
-		if (map_get(&s->fact_ids, a->fact_id, true, 0, &added) == NULL)
-			return;
+		if (map_get(&s->fact_ids, fact_id, true, 0, &added) == NULL)
+			return false;
 		if (!added) {
 			s->dupes++;
-			return;
+			return false;
 		}
 	}
 	s->writes++;
-	size_t *idx = map_get(&s->by_name, a->fact_entity, false, 0, NULL);
+	size_t *idx = map_get(&s->by_name, entity, false, 0, NULL);
 	struct ent *e;
 	if (idx == NULL) {
 		if (s->n == s->cap) {
 			size_t ncap = s->cap ? s->cap * 2 : 256;
 			struct ent *ne = realloc(s->e, ncap * sizeof(*ne));
 			if (ne == NULL)
-				return;
+				return true;
 			s->e = ne;
 			s->cap = ncap;
 		}
 		e = &s->e[s->n];
 		memset(e, 0, sizeof(*e));
-		e->name = strdup(a->fact_entity);
+		e->name = strdup(entity);
 		if (e->name == NULL)
-			return;
+			return true;
 		e->kind = classify(e->name);
 		struct stg_text_report rep;
 		char one[4];
@@ -326,18 +416,18 @@ add_write(struct ents *s, const struct stg_audit_entry *a)
 		e->suspicious = stg_text_report_suspicious(&rep);
 		if (map_get(&s->by_name, e->name, true, s->n, NULL) == NULL) {
 			free(e->name);
-			return;
+			return true;
 		}
 		s->n++;
 	} else {
 		e = &s->e[*idx];
 	}
 	e->facts++;
-	if (a->ts && strcmp(a->ts, e->last) > 0) {
-		size_t n = strlen(a->ts);
+	if (ts && strcmp(ts, e->last) > 0) {
+		size_t n = strlen(ts);
 		if (n >= sizeof(e->last))
 			n = sizeof(e->last) - 1;
-		memcpy(e->last, a->ts, n);
+		memcpy(e->last, ts, n);
 		e->last[n] = '\0';
 		/* The timestamp is node text: keep printable ASCII only. */
 		for (char *c = e->last; *c; c++)
@@ -346,32 +436,345 @@ add_write(struct ents *s, const struct stg_audit_entry *a)
 	}
 	s->need_rebuild = true;
 	s->need_sort = true;
+	return true;
 }
 
 static void
-ents_response(struct pane *p, int tag, struct stg_async_result *res)
+add_write(struct ents *s, const struct stg_audit_entry *a)
+{
+	if (a->event_type && strcmp(a->event_type, "fact_write") != 0)
+		return;
+	if (a->fact_entity == NULL)
+		return;
+	note_fact(s, a->fact_id, a->fact_entity, a->ts);
+}
+
+/* "HTTP 403 forbidden: detail" or "timeout: detail" (clean text). */
+static void
+describe_error(const struct stg_async_result *res, char *buf, size_t size)
+{
+	char detail[300];
+	stg_text_sanitize(res->error.detail, strnlen(res->error.detail, sizeof(res->error.detail)), NULL,
+			  detail, sizeof(detail), NULL);
+	if (res->error.http_status)
+		snprintf(buf, size, "HTTP %ld %s%s%s", res->error.http_status, stg_status_message(res->status),
+			 detail[0] ? ": " : "", detail);
+	else
+		snprintf(buf, size, "%s%s%s", stg_status_message(res->status), detail[0] ? ": " : "", detail);
+}
+
+static void
+stop_discovery(struct pane *p, const struct stg_async_result *res)
 {
 	struct ents *s = p->priv;
-	(void)tag;
-	if (res->status != STG_OK) {
-		if (res->status != STG_ERR_CANCELLED) {
-			ui_log_error(p->ui, "GET /v1/audit (entity discovery)", &res->error);
-			char detail[300];
-			stg_text_sanitize(res->error.detail,
-					  strnlen(res->error.detail, sizeof(res->error.detail)), NULL,
-					  detail, sizeof(detail), NULL);
-			if (res->error.http_status)
-				snprintf(s->error, sizeof(s->error), "HTTP %ld %s%s%s",
-					 res->error.http_status, stg_status_message(res->status),
-					 detail[0] ? ": " : "", detail);
-			else
-				snprintf(s->error, sizeof(s->error), "%s%s%s",
-					 stg_status_message(res->status), detail[0] ? ": " : "", detail);
+	if (res->status == STG_ERR_CANCELLED)
+		snprintf(s->error, sizeof(s->error), "discovery cancelled (r restarts it)");
+	else
+		describe_error(res, s->error, sizeof(s->error));
+	s->failed = true;
+	s->auth_error = res->status == STG_ERR_AUTH;
+}
+
+/* ---- fallback crawl ----------------------------------------------------------- */
+
+static bool
+enqueue(struct ents *s, enum job_kind kind, const char *entity, const char *scope, const char *cursor,
+	size_t pages)
+{
+	if (s->n_queue == s->cap_queue) {
+		if (s->queue_head > 0) {
+			/* Reuse the space of jobs already sent. */
+			memmove(s->queue, s->queue + s->queue_head,
+				(s->n_queue - s->queue_head) * sizeof(*s->queue));
+			s->n_queue -= s->queue_head;
+			s->queue_head = 0;
 		} else {
-			snprintf(s->error, sizeof(s->error), "discovery cancelled (r restarts it)");
+			size_t ncap = s->cap_queue ? s->cap_queue * 2 : 256;
+			struct job *nq = realloc(s->queue, ncap * sizeof(*nq));
+			if (nq == NULL)
+				return false;
+			s->queue = nq;
+			s->cap_queue = ncap;
 		}
-		s->failed = true;
-		s->auth_error = res->status == STG_ERR_AUTH;
+	}
+	struct job *j = &s->queue[s->n_queue];
+	memset(j, 0, sizeof(*j));
+	j->kind = kind;
+	j->pages = pages;
+	j->entity = strdup(entity);
+	j->scope = scope ? strdup(scope) : NULL;
+	j->cursor = cursor ? strdup(cursor) : NULL;
+	if (j->entity == NULL || (scope && j->scope == NULL) || (cursor && j->cursor == NULL)) {
+		job_free(j);
+		return false;
+	}
+	s->n_queue++;
+	return true;
+}
+
+/* Queue GET /v1/facts?entity=NAME once per user-entity name. */
+static void
+probe(struct ents *s, const char *name)
+{
+	if (name == NULL || name[0] == '\0' || classify(name) != EK_USER)
+		return;
+	bool added;
+	if (map_get(&s->probed, name, true, 0, &added) != NULL && added)
+		enqueue(s, JOB_ENTITY, name, NULL, NULL, 0);
+}
+
+static void crawl_pump(struct pane *p);
+
+static void
+crawl_done(struct pane *p)
+{
+	struct ents *s = p->priv;
+	s->done = true;
+	char failed[48] = "";
+	if (s->crawl_errors)
+		snprintf(failed, sizeof(failed), ", %zu failed", s->crawl_errors);
+	ui_log(p->ui, UI_LOG_INFO,
+	       "Entity discovery done from /v1/facts crawl: %zu entities from %zu facts (%zu requests%s)", s->n,
+	       s->writes, s->requests + s->pages, failed);
+}
+
+static void
+crawl_pump(struct pane *p)
+{
+	struct ents *s = p->priv;
+	while (!s->failed && s->inflight < CRAWL_PARALLEL && s->queue_head < s->n_queue) {
+		size_t k = 0;
+		while (s->slot_used[k])
+			k++;
+		struct job *j = &s->slot[k];
+		*j = s->queue[s->queue_head++];
+		struct stg_error err;
+		stg_error_clear(&err);
+		struct stg_request *req;
+		if (j->kind == JOB_ENTITY) {
+			struct stg_query_params q = {0};
+			q.entity = j->entity;
+			q.include_contradicted = STG_OPT_TRUE;
+			q.include_expired = STG_OPT_TRUE;
+			q.limit = CRAWL_FACTS_LIMIT;
+			q.cursor = j->cursor;
+			req = stg_request_query(&q, &err);
+		} else {
+			struct stg_neighbors_params q = {0};
+			q.entity = j->entity;
+			q.scope = j->scope;
+			q.depth = 1;
+			q.has_min_confidence = true;
+			q.min_confidence = 0.0;
+			q.page_size = CRAWL_NEIGHBOR_PAGE;
+			q.cursor = j->cursor;
+			req = stg_request_neighbors(&q, &err);
+		}
+		s->requests++;
+		s->inflight++;
+		s->slot_used[k] = true;
+		if (req == NULL || ui_submit(p->ui, p, req, TAG_CRAWL + (int)k) == 0) {
+			if (req == NULL)
+				ui_log_error(p->ui, "entity crawl request", &err);
+			s->crawl_errors++;
+			s->inflight--;
+			s->slot_used[k] = false;
+			job_free(j);
+		}
+	}
+	if (s->queue_head == s->n_queue)
+		s->queue_head = s->n_queue = 0;
+	if (!s->failed && !s->done && s->closure && s->inflight == 0 && s->n_queue == 0)
+		crawl_done(p);
+}
+
+static void
+start_closure(struct pane *p)
+{
+	struct ents *s = p->priv;
+	s->closure = true;
+	for (size_t i = 0; i < s->n; i++)
+		probe(s, s->e[i].name);
+	crawl_pump(p);
+}
+
+static void
+request_facts_page(struct pane *p)
+{
+	struct ents *s = p->priv;
+	struct stg_error err;
+	stg_error_clear(&err);
+	struct stg_query_params q = {0};
+	q.include_contradicted = STG_OPT_TRUE;
+	q.include_expired = STG_OPT_TRUE;
+	q.limit = CRAWL_FACTS_LIMIT;
+	q.cursor = s->cursor;
+	struct stg_request *req = stg_request_query(&q, &err);
+	if (req == NULL) {
+		ui_log_error(p->ui, "GET /v1/facts", &err);
+		start_closure(p);
+		return;
+	}
+	if (ui_submit(p->ui, p, req, TAG_FACTS) == 0)
+		start_closure(p);
+}
+
+/* /v1/audit failed: say so, then crawl /v1/facts and the graph. */
+static void
+start_fallback(struct pane *p, const struct stg_async_result *res)
+{
+	struct ents *s = p->priv;
+	if (res->error.http_status)
+		snprintf(s->audit_why, sizeof(s->audit_why), "HTTP %ld", res->error.http_status);
+	else
+		snprintf(s->audit_why, sizeof(s->audit_why), "%s", stg_status_message(res->status));
+	ui_log(p->ui, UI_LOG_WARN, "GET /v1/audit failed (%s): entity discovery falls back to the /v1/facts crawl",
+	       s->audit_why);
+	s->source = SRC_CRAWL;
+	free(s->cursor);
+	s->cursor = NULL;
+	s->pages = 0;
+	request_facts_page(p);
+}
+
+/* The facts of one GET /v1/facts page; returns how many were new. For an
+ * entity query (`seed` set) also queue its ref values and its scopes'
+ * neighbour queries. */
+static size_t
+crawl_facts(struct ents *s, const struct stg_fact_page *pg, const char *seed)
+{
+	size_t fresh = 0;
+	const char *scopes[16];
+	size_t n_scopes = 0;
+	for (size_t i = 0; pg && i < pg->n_facts; i++) {
+		const struct stg_fact *f = &pg->facts[i];
+		if (f->entity == NULL)
+			continue;
+		if (note_fact(s, f->id, f->entity, f->timestamp))
+			fresh++;
+		if (!s->closure)
+			continue;
+		probe(s, f->entity);
+		if (f->value.type == STG_VT_REF && f->value.str && !f->value.is_null &&
+		    strlen(f->value.str) == f->value.str_len)
+			probe(s, f->value.str);
+		if (seed && f->scope && f->scope[0]) {
+			size_t k = 0;
+			while (k < n_scopes && strcmp(scopes[k], f->scope) != 0)
+				k++;
+			if (k == n_scopes && n_scopes < sizeof(scopes) / sizeof(scopes[0]))
+				scopes[n_scopes++] = f->scope;
+		}
+	}
+	for (size_t k = 0; seed && k < n_scopes; k++) {
+		char key[1024];
+		int len = snprintf(key, sizeof(key), "%s\x1f%s", seed, scopes[k]);
+		if (len < 0 || (size_t)len >= sizeof(key))
+			continue;
+		bool added;
+		if (map_get(&s->nb_seen, key, true, 0, &added) != NULL && added)
+			enqueue(s, JOB_NEIGHBORS, seed, scopes[k], NULL, 0);
+	}
+	return fresh;
+}
+
+/* A cursor is worth following when the page brought new rows and the
+ * cursor moved (the reference node's facts cursor is unsound). */
+static bool
+follow(const char *next, const char *prev, size_t fresh)
+{
+	return next && next[0] && fresh > 0 && (prev == NULL || strcmp(next, prev) != 0);
+}
+
+static void
+crawl_response(struct pane *p, size_t k, struct stg_async_result *res)
+{
+	struct ents *s = p->priv;
+	struct job j = s->slot[k];
+	memset(&s->slot[k], 0, sizeof(s->slot[k]));
+	s->slot_used[k] = false;
+	if (s->inflight > 0)
+		s->inflight--;
+	if (s->failed || s->done) {
+		/* Stopped (cancelled) meanwhile: drop the rest. */
+	} else if (res->status == STG_ERR_CANCELLED) {
+		stop_discovery(p, res);
+	} else if (res->status != STG_OK) {
+		if (s->crawl_errors++ == 0)
+			ui_log_error(p->ui,
+				     j.kind == JOB_ENTITY ? "GET /v1/facts?entity= (entity crawl)"
+							  : "GET /v1/graph/neighbors (entity crawl)",
+				     &res->error);
+	} else if (j.kind == JOB_ENTITY) {
+		const struct stg_fact_page *pg = res->value;
+		size_t fresh = crawl_facts(s, pg, j.entity);
+		if (pg && j.pages + 1 < CRAWL_SEED_PAGES && follow(pg->cursor, j.cursor, fresh))
+			enqueue(s, JOB_ENTITY, j.entity, NULL, pg->cursor, j.pages + 1);
+	} else {
+		const struct stg_neighbors *nb = res->value;
+		for (size_t i = 0; nb && i < nb->n_neighbors; i++)
+			probe(s, nb->neighbors[i].entity);
+		if (nb && nb->n_neighbors > 0 && j.pages + 1 < CRAWL_SEED_PAGES && nb->next_cursor &&
+		    nb->next_cursor[0] &&
+		    (j.cursor == NULL || strcmp(nb->next_cursor, j.cursor) != 0))
+			enqueue(s, JOB_NEIGHBORS, j.entity, j.scope, nb->next_cursor, j.pages + 1);
+	}
+	job_free(&j);
+	stg_async_result_free(res);
+	if (!s->failed)
+		crawl_pump(p);
+	ui_pane_dirty(p);
+}
+
+static void
+facts_page_response(struct pane *p, struct stg_async_result *res)
+{
+	struct ents *s = p->priv;
+	if (res->status != STG_OK) {
+		if (res->status == STG_ERR_CANCELLED || s->n == 0) {
+			if (res->status != STG_ERR_CANCELLED)
+				ui_log_error(p->ui, "GET /v1/facts (entity crawl)", &res->error);
+			stop_discovery(p, res);
+		} else {
+			/* Entities from audit pages seen before: crawl from those. */
+			ui_log_error(p->ui, "GET /v1/facts (entity crawl)", &res->error);
+			s->crawl_errors++;
+			start_closure(p);
+		}
+		stg_async_result_free(res);
+		ui_pane_dirty(p);
+		return;
+	}
+	const struct stg_fact_page *pg = res->value;
+	s->pages++;
+	size_t fresh = crawl_facts(s, pg, NULL);
+	bool more = pg && follow(pg->cursor, s->cursor, fresh);
+	char *next = more ? strdup(pg->cursor) : NULL;
+	free(s->cursor);
+	s->cursor = next;
+	stg_async_result_free(res);
+	if (next)
+		request_facts_page(p);
+	else
+		start_closure(p);
+	ui_pane_dirty(p);
+}
+
+static void
+audit_response(struct pane *p, struct stg_async_result *res)
+{
+	struct ents *s = p->priv;
+	if (res->status != STG_OK) {
+		/* A node that cannot be reached (or a key that must not be sent)
+		 * fails every route alike: no crawl then. */
+		bool unreachable = res->status == STG_ERR_CANCELLED || res->status == STG_ERR_CONNECT ||
+				   res->status == STG_ERR_TLS || res->status == STG_ERR_INSECURE;
+		if (res->status != STG_ERR_CANCELLED)
+			ui_log_error(p->ui, "GET /v1/audit (entity discovery)", &res->error);
+		if (unreachable)
+			stop_discovery(p, res);
+		else
+			start_fallback(p, res);
 		stg_async_result_free(res);
 		ui_pane_dirty(p);
 		return;
@@ -396,6 +799,97 @@ ents_response(struct pane *p, int tag, struct stg_async_result *res)
 	ui_pane_dirty(p);
 }
 
+/* ---- open conflicts per entity (contradictions sort) ------------------------ */
+
+static void
+request_conflicts(struct pane *p)
+{
+	struct ents *s = p->priv;
+	struct stg_error err;
+	stg_error_clear(&err);
+	struct stg_conflict_params q = {.status = "unresolved", .cursor = s->conf_cursor, .limit = 500};
+	struct stg_request *req = stg_request_conflicts(&q, &err);
+	s->conf = CONF_LOADING;
+	if (req == NULL) {
+		ui_log_error(p->ui, "GET /v1/conflicts", &err);
+		s->conf = CONF_FAILED;
+		return;
+	}
+	if (ui_submit(p->ui, p, req, TAG_CONFLICTS) == 0)
+		s->conf = CONF_FAILED;
+}
+
+static void
+bump_contra(struct ents *s, const char *entity)
+{
+	size_t *v = map_get(&s->contra_by, entity, true, 0, NULL);
+	if (v)
+		++*v;
+}
+
+static void
+conflicts_response(struct pane *p, struct stg_async_result *res)
+{
+	struct ents *s = p->priv;
+	if (res->status != STG_OK) {
+		if (res->status != STG_ERR_CANCELLED)
+			ui_log_error(p->ui, "GET /v1/conflicts (contradictions sort)", &res->error);
+		s->conf = CONF_FAILED;
+		stg_async_result_free(res);
+		ui_pane_dirty(p);
+		return;
+	}
+	const struct stg_conflict_page *pg = res->value;
+	s->conf_pages++;
+	size_t fresh = 0;
+	for (size_t i = 0; pg && i < pg->n_conflicts; i++) {
+		const struct stg_conflict *c = &pg->conflicts[i];
+		bool added = true;
+		if (c->conflict_id && (map_get(&s->conf_ids, c->conflict_id, true, 0, &added) == NULL || !added))
+			continue;
+		if (c->status && strcmp(c->status, "unresolved") != 0)
+			continue;
+		fresh++;
+		s->conf_open++;
+		const char *a = c->fact_a ? c->fact_a->entity : NULL;
+		const char *b = c->fact_b ? c->fact_b->entity : NULL;
+		if (a)
+			bump_contra(s, a);
+		if (b && (a == NULL || strcmp(a, b) != 0))
+			bump_contra(s, b);
+	}
+	bool more = pg && pg->has_more && follow(pg->cursor, s->conf_cursor, fresh);
+	char *next = more ? strdup(pg->cursor) : NULL;
+	free(s->conf_cursor);
+	s->conf_cursor = next;
+	stg_async_result_free(res);
+	if (next) {
+		request_conflicts(p);
+	} else {
+		s->conf = CONF_DONE;
+		ui_log(p->ui, UI_LOG_INFO, "Open conflicts: %zu unresolved on %zu entities (%zu pages)",
+		       s->conf_open, s->contra_by.n, s->conf_pages);
+	}
+	s->need_rebuild = true;
+	s->need_sort = true;
+	ui_pane_dirty(p);
+}
+
+static void
+ents_response(struct pane *p, int tag, struct stg_async_result *res)
+{
+	if (tag == TAG_AUDIT)
+		audit_response(p, res);
+	else if (tag == TAG_FACTS)
+		facts_page_response(p, res);
+	else if (tag == TAG_CONFLICTS)
+		conflicts_response(p, res);
+	else if (tag >= TAG_CRAWL && tag < TAG_CRAWL + CRAWL_PARALLEL)
+		crawl_response(p, (size_t)(tag - TAG_CRAWL), res);
+	else
+		stg_async_result_free(res);
+}
+
 /* ---- sorting and view ----------------------------------------------------------- */
 
 static const struct ents *sort_ctx;
@@ -415,6 +909,8 @@ cmp_ent(const void *a, const void *b)
 		c = -strcmp(x->last, y->last);
 	else if (s->sort == SORT_FACTS)
 		c = x->facts < y->facts ? 1 : x->facts > y->facts ? -1 : 0;
+	else if (s->sort == SORT_CONTRA)
+		c = x->contra < y->contra ? 1 : x->contra > y->contra ? -1 : 0;
 	if (c == 0)
 		c = strcmp(x->name, y->name);
 	return c;
@@ -440,6 +936,11 @@ rebuild(struct ents *s)
 	 * the sort mode or the system toggle changed, not on every keystroke
 	 * of the filter (the list widget then filters the cached order). */
 	if (s->need_sort || s->sorted == NULL) {
+		if (s->sort == SORT_CONTRA)
+			for (size_t i = 0; i < s->n; i++) {
+				const size_t *v = map_get(&s->contra_by, s->e[i].name, false, 0, NULL);
+				s->e[i].contra = v ? *v : 0;
+			}
 		size_t n = 0;
 		for (size_t i = 0; i < s->n; i++)
 			if (s->show_system || s->e[i].kind == EK_USER)
@@ -477,7 +978,7 @@ count_kind(const struct ents *s, bool user)
 	return c;
 }
 
-static const char *const sort_names[] = {"name", "last write", "facts"};
+static const char *const sort_names[] = {"name", "last write", "facts", "contradictions"};
 
 static void
 ents_draw(struct pane *p, WINDOW *w, int h, int width)
@@ -495,8 +996,20 @@ ents_draw(struct pane *p, WINDOW *w, int h, int width)
 	size_t nuser = count_kind(s, true), nsys = s->n - nuser;
 	if (!s->started)
 		snprintf(line, sizeof(line), "Entities: not loaded (r loads)");
+	else if (s->failed && s->source == SRC_CRAWL)
+		snprintf(line, sizeof(line),
+			 "Entities: %zu user, %zu system - discovery stopped (/v1/audit: %s; /v1/facts crawl stopped)",
+			 nuser, nsys, s->audit_why);
 	else if (s->failed)
 		snprintf(line, sizeof(line), "Entities: %zu user, %zu system - discovery stopped", nuser, nsys);
+	else if (s->source == SRC_CRAWL && !s->done)
+		snprintf(line, sizeof(line),
+			 "%s Discovering entities from /v1/facts crawl (/v1/audit: %s): %zu user, %zu system, %zu facts, %zu requests",
+			 ui_spinner(ui), s->audit_why, nuser, nsys, s->writes, s->pages + s->requests);
+	else if (s->source == SRC_CRAWL)
+		snprintf(line, sizeof(line),
+			 "Entities: %zu user, %zu system from %zu facts (from /v1/facts crawl; /v1/audit: %s)",
+			 nuser, nsys, s->writes, s->audit_why);
 	else if (!s->done)
 		snprintf(line, sizeof(line), "%s Discovering entities from /v1/audit: %zu user, %zu system, %zu writes, page %zu",
 			 ui_spinner(ui), nuser, nsys, s->writes, s->pages + 1);
@@ -509,23 +1022,32 @@ ents_draw(struct pane *p, WINDOW *w, int h, int width)
 	}
 
 	/* Line 1: column header. */
-	int factw = 7, lastw = 20;
-	int namew = width - factw - lastw - 6;
+	/* The contradictions sort adds an "Open" column (open conflicts). */
+	bool contra = s->sort == SORT_CONTRA;
+	int factw = 7, lastw = 20, openw = 6;
+	int namew = width - factw - lastw - 6 - (contra ? openw + 2 : 0);
 	if (namew < 10)
 		namew = 10;
 	ui_fill_row(ui, w, 1, 0, width, UI_ROLE_LIST_HEADER);
 	char head[256];
-	snprintf(head, sizeof(head), "%-*s %*s  %-*s", namew + 2, s->sort == SORT_NAME ? "Entity v" : "Entity",
-		 factw, s->sort == SORT_FACTS ? "Facts v" : "Facts", lastw,
-		 s->sort == SORT_LAST ? "Last write v" : "Last write");
+	if (contra)
+		snprintf(head, sizeof(head), "%-*s %*s  %*s  %-*s", namew + 2, "Entity", factw, "Facts", openw,
+			 "Open v", lastw, "Last write");
+	else
+		snprintf(head, sizeof(head), "%-*s %*s  %-*s", namew + 2,
+			 s->sort == SORT_NAME ? "Entity v" : "Entity", factw,
+			 s->sort == SORT_FACTS ? "Facts v" : "Facts", lastw,
+			 s->sort == SORT_LAST ? "Last write v" : "Last write");
 	ui_draw_text(ui, w, 1, 1, width - 1, UI_ROLE_LIST_HEADER, head);
 
 	int y0 = 2;
 	if (s->failed && s->error[0] && rows > 2) {
 		ui_draw_text(ui, w, y0, 2, width - 2, UI_ROLE_LOG_ERROR, s->error);
 		ui_draw_text(ui, w, y0 + 1, 2, width - 2, UI_ROLE_LIST_DIM,
-			     s->auth_error ? "Discovery needs read access to GET /v1/audit. r retries; 0 shows the log."
-					   : "r retries; 1 shows the node overview; 0 shows the log.");
+			     !s->auth_error ? "r retries; 1 shows the node overview; 0 shows the log."
+			     : s->source == SRC_CRAWL
+				     ? "Discovery needs read access to GET /v1/audit or GET /v1/facts. r retries; 0 shows the log."
+				     : "Discovery needs read access to GET /v1/audit. r retries; 0 shows the log.");
 		y0 += 2;
 		rows -= 2;
 	}
@@ -570,6 +1092,15 @@ ents_draw(struct pane *p, WINDOW *w, int h, int width)
 		snprintf(num, sizeof(num), "%*zu", factw, e->facts);
 		ui_draw_text(ui, w, y, x, factw, base, num);
 		x += factw + 2;
+		if (contra) {
+			/* "..." while GET /v1/conflicts runs, "?" when it failed. */
+			if (s->conf == CONF_DONE)
+				snprintf(num, sizeof(num), "%*zu", openw, e->contra);
+			else
+				snprintf(num, sizeof(num), "%*s", openw, s->conf == CONF_LOADING ? "..." : "?");
+			ui_draw_text(ui, w, y, x, openw, base, num);
+			x += openw + 2;
+		}
 		char last[24];
 		snprintf(last, sizeof(last), "%.19s", e->last);
 		for (char *c = last; *c; c++)
@@ -624,7 +1155,15 @@ ents_key(struct pane *p, int key, enum ui_action a)
 		s->sort = (enum sort_mode)((s->sort + 1) % SORT_COUNT);
 		s->need_rebuild = true;
 		s->need_sort = true;
-		ui_log(p->ui, UI_LOG_INFO, "Entities sorted by %s", sort_names[s->sort]);
+		if (s->sort == SORT_CONTRA)
+			ui_log(p->ui, UI_LOG_INFO, "Entities sorted by contradictions (open conflicts on their facts)");
+		else
+			ui_log(p->ui, UI_LOG_INFO, "Entities sorted by %s", sort_names[s->sort]);
+		if (s->sort == SORT_CONTRA && s->started && (s->conf == CONF_NONE || s->conf == CONF_FAILED)) {
+			free(s->conf_cursor);
+			s->conf_cursor = NULL;
+			request_conflicts(p);
+		}
 		return UI_HANDLED;
 	case UI_ACTION_TOGGLE_SYSTEM:
 		s->show_system = !s->show_system;
@@ -698,6 +1237,8 @@ const struct pane_ops pane_entities_ops = {
 	.summary = ents_summary,
 	.raw_value = ents_raw,
 	.on_click = ents_click,
-	.help = "Entities are discovered from GET /v1/audit pages in the background.\n"
+	.help = "Entities are discovered from GET /v1/audit pages in the background; when /v1/audit\n"
+		"fails, from a crawl of GET /v1/facts pages and graph neighbours.\n"
+		"Sort by contradictions: most open conflicts (GET /v1/conflicts) on an entity's facts first.\n"
 		"A '!' before a name: it holds escapes, bidi or invisible characters (R shows the bytes).",
 };
