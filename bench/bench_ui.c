@@ -1,9 +1,12 @@
 /* bench_ui.c — inspector start time and key-to-frame latency.
  *
  *   bench_ui
- *   BENCH_UI_GENERATE=N   facts of the generated dataset (default 250000:
- *                         about N/10 entities; loading 1,000,000 does not fit
- *                         in a couple of minutes on the reference machine)
+ *   BENCH_UI_GENERATE=N   facts of the generated dataset (default 250000;
+ *                         loading 1,000,000 does not fit in a couple of
+ *                         minutes on the reference machine)
+ *   BENCH_UI_ENTITIES=M   entities they are spread over (default 100000,
+ *                         --generate-entities; 0 = the generator's own
+ *                         N/10)
  *   BENCH_UI_RUNS=N       start-up repetitions (default 7)
  *   BENCH_UI_ROUNDS=N     rounds of the key mix (default 120, ~26 keys each)
  *
@@ -21,7 +24,7 @@
  *     node (the inspector alone). "fully loaded" is the first idle moment
  *     after the entity discovery, overview and log requests finished.
  * (b) key latency while browsing the generated dataset: a node in this
- *     process loads --generate N (timed), the UI waits until the entity
+ *     process loads --generate N --generate-entities M (timed), the UI waits until the entity
  *     discovery finished, then a fixed mix of navigation and filter keys
  *     (j/k, PgDn/PgUp, G/Home, `/` + text + Enter, n/N, Esc, Enter/2 which
  *     open the facts of an entity) runs; p50/p99/max of key_ms.
@@ -208,8 +211,8 @@ write_file(const char *path, const char *text)
 /* ---- nodes --------------------------------------------------------------------- */
 
 static struct lite_node *
-node_start(const char *db, bool demo, long generate, const char *delay_route, char *url,
-	   size_t urlsize)
+node_start(const char *db, bool demo, long generate, long entities, const char *delay_route,
+	   char *url, size_t urlsize)
 {
 	struct lite_options o;
 	char tl[PATH_MAX + 16], err[512] = "";
@@ -223,6 +226,7 @@ node_start(const char *db, bool demo, long generate, const char *delay_route, ch
 	o.tl_path = tl;
 	o.demo = demo;
 	o.generate = generate;
+	o.generate_entities = entities;
 	o.quiet = true;
 	o.auth = LITE_AUTH_NONE;
 	if (delay_route) {
@@ -437,6 +441,9 @@ main(void)
 {
 	const char *td = getenv("TMPDIR");
 	long gen = tst_env_long("BENCH_UI_GENERATE", 250000);
+	const char *ents_env = getenv("BENCH_UI_ENTITIES");
+	long ents = ents_env && strcmp(ents_env, "0") == 0 ? 0
+							   : tst_env_long("BENCH_UI_ENTITIES", 100000);
 	int runs = (int)tst_env_long("BENCH_UI_RUNS", 7);
 	long rounds = tst_env_long("BENCH_UI_ROUNDS", 120);
 	char url[64], db[PATH_MAX + 16], bin[PATH_MAX + 16];
@@ -476,17 +483,23 @@ main(void)
 	printf("(a) process start to first complete frame, 120x40, headless\n");
 	startup("--demo (node loads in-process)", NULL, runs);
 	snprintf(db, sizeof db, "%s/demo.db", tmp_dir);
-	n = node_start(db, true, 0, NULL, url, sizeof url);
+	n = node_start(db, true, 0, 0, NULL, url, sizeof url);
 	if (n) {
 		startup("--url (demo node already up)", url, runs);
 		lite_node_stop(n);
 	}
 
-	printf("(b) key-to-frame latency, generated dataset --generate %ld (~%ld entities)\n", gen,
-	       gen / 10);
+	if (ents > gen)
+		ents = gen;
+	if (ents > 0)
+		printf("(b) key-to-frame latency, generated dataset --generate %ld"
+		       " --generate-entities %ld\n", gen, ents);
+	else
+		printf("(b) key-to-frame latency, generated dataset --generate %ld (~%ld entities)\n",
+		       gen, gen / 10);
 	snprintf(db, sizeof db, "%s/gen.db", tmp_dir);
 	t = mono_ms();
-	n = node_start(db, false, gen, NULL, url, sizeof url);
+	n = node_start(db, false, gen, ents, NULL, url, sizeof url);
 	if (!n) {
 		rm_tmp();
 		return 1;
@@ -498,12 +511,12 @@ main(void)
 	tst_print_load("after (b)");
 
 	printf("(c) the same while the node answers 2 s late (--fault-delay-ms 2000,1.0,ROUTE)\n");
-	n = node_start(db, false, 0, "", url, sizeof url);
+	n = node_start(db, false, 0, 0, "", url, sizeof url);
 	if (n) {
 		key_run("every route late", url, "sleep 2500\n", rounds);
 		lite_node_stop(n);
 	}
-	n = node_start(db, false, 0, "/v1/facts*", url, sizeof url);
+	n = node_start(db, false, 0, 0, "/v1/facts*", url, sizeof url);
 	if (n) {
 		key_run("/v1/facts* late", url, "wait-idle 600000\n", rounds);
 		lite_node_stop(n);

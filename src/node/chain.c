@@ -38,7 +38,7 @@ static const char chain_schema_sql[] =
 	"CREATE TABLE IF NOT EXISTS fact_chain("
 	" tenant_id TEXT NOT NULL, chain_seq INTEGER NOT NULL, fact_id TEXT NOT NULL,"
 	" event_hash TEXT NOT NULL, previous_hash TEXT, chain_hash TEXT NOT NULL,"
-	" created_at TEXT NOT NULL, PRIMARY KEY(tenant_id, chain_seq));"
+	" created_at TEXT NOT NULL, PRIMARY KEY(tenant_id, chain_seq)) WITHOUT ROWID;"
 	"CREATE TABLE IF NOT EXISTS fact_chain_checkpoints("
 	" id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, covered_chain_seq INTEGER NOT NULL,"
 	" chain_hash TEXT NOT NULL, status TEXT NOT NULL, attempt_count INTEGER NOT NULL DEFAULT 0,"
@@ -49,7 +49,13 @@ static const char chain_schema_sql[] =
 	"CREATE INDEX IF NOT EXISTS fact_chain_cp_cover"
 	" ON fact_chain_checkpoints(tenant_id, covered_chain_seq);"
 	"CREATE INDEX IF NOT EXISTS fact_chain_cp_status"
-	" ON fact_chain_checkpoints(status, next_attempt_at);";
+	" ON fact_chain_checkpoints(status, next_attempt_at);"
+	/* The two per-assert lookups (checkpoint_maybe, retry_one_pending)
+	 * read these in order instead of sorting. */
+	"CREATE INDEX IF NOT EXISTS fact_chain_cp_latest"
+	" ON fact_chain_checkpoints(tenant_id, covered_chain_seq, created_at);"
+	"CREATE INDEX IF NOT EXISTS fact_chain_cp_pending"
+	" ON fact_chain_checkpoints(status, created_at);";
 
 int
 lite_chain_schema(struct lite_node *n)

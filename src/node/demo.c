@@ -1471,31 +1471,71 @@ gen_uri(char *out, size_t cap, uint64_t e)
 int
 lite_generate_run(uint64_t n, const struct lite_demo_sink *sink, struct lite_demo_stats *stats)
 {
+	return lite_generate_run_spread(n, 0, sink, stats);
+}
+
+/* Key `key` (an assertion index, or the earlier index a re-assertion
+ * repeats) to its entity and relation. m == 0: ten consecutive keys per
+ * entity, the last entity taking the remainder. m > 0: key k lands on
+ * entity k % m in round k / m; an entity's rounds walk its ten relations
+ * from an offset that varies with the entity, so every relation (and value
+ * type) of a type is as common as the others whatever the facts per
+ * entity; a round >= 10 repeats a relation. */
+static void
+gen_key_place(uint64_t key, uint64_t ents, uint64_t m, uint64_t *e, size_t *r, uint64_t *round)
+{
+	if (m == 0) {
+		*e = key / 10;
+		if (*e >= ents)
+			*e = ents - 1;
+		*r = (size_t)(key % 10);
+		*round = 0;
+		return;
+	}
+	*e = key % m;
+	*round = key / m;
+	*r = (size_t)((*round + *e / 10) % 10);
+}
+
+int
+lite_generate_run_spread(uint64_t n, uint64_t m, const struct lite_demo_sink *sink,
+			 struct lite_demo_stats *stats)
+{
 	static const char *const gsrc[] = {"agent:planner", "agent:crm-sync", "agent:summarizer",
 					   "stigmem://gen.example/agent/ingest",
 					   "stigmem://gen.example/agent/planner", "agent:scheduler"};
 	struct gen g;
-	uint64_t ents = n / 10 ? n / 10 : 1, i;
+	uint64_t ents = n / 10 ? n / 10 : 1, first = 20, i;
 	char ent[128], ref[128], val[160], date[40];
 
 	if (!sink || !sink->assert_fact)
 		return -1;
+	if (m > 0) {
+		/* No more entities than facts; the first m facts are all first
+		 * assertions, one per entity, so exactly m entities appear. */
+		if (m > n)
+			m = n;
+		ents = m ? m : 1;
+		if (first < m)
+			first = m;
+	}
 	gen_init(&g, sink, LITE_GENERATE_SEED ^ n);
 	for (i = 0; i < n && !g.rc; i++) {
-		uint64_t key = i, e;
+		uint64_t key = i, e, round;
 		size_t ti, r;
 		const struct gtype *t;
 		struct fb f;
+		bool again;
 
 		/* One fact in 50 re-asserts an earlier key with a new value. */
-		if (i >= 20 && rng_below(&g.rng, 50) == 0)
+		if (i >= first && rng_below(&g.rng, 50) == 0)
 			key = rng_below(&g.rng, (size_t)i);
-		e = key / 10;
-		if (e >= ents)
-			e = ents - 1;
+		gen_key_place(key, ents, m, &e, &r, &round);
+		/* A round past the tenth repeats a relation of the entity: a
+		 * re-assertion too. */
+		again = key != i || round >= 10;
 		ti = gen_type_of(e);
 		t = &gtypes[ti];
-		r = (size_t)(key % 10);
 		gen_uri(ent, sizeof ent, e);
 		memset(&f, 0, sizeof f);
 		f.entity = ent;
@@ -1539,15 +1579,19 @@ lite_generate_run(uint64_t n, const struct lite_demo_sink *sink, struct lite_dem
 		/* A re-assertion of a null-typed key would be a CID duplicate
 		 * only if source and confidence also match; vary the value type
 		 * to string then. */
-		if (key != i && f.type == STG_VT_NULL) {
+		if (again && f.type == STG_VT_NULL) {
 			f.type = STG_VT_STRING;
 			snprintf(val, sizeof val, "updated %llu", (unsigned long long)i);
 			f.s = val;
 		}
-		if (key != i) {
+		if (again) {
 			/* A confidence no first assertion uses, so a re-assertion
 			 * is never a CID duplicate of the fact it contradicts. */
 			f.conf = (double)(5000 + i % 1000) / 10000.0;
+			/* A repeated round: one confidence per round, so the
+			 * rounds of a key never repeat each other either. */
+			if (key == i)
+				f.conf = (double)(5000 + round % 5000) / 10000.0;
 			f.tag = "conflict";
 		}
 		emit(&g, &f);

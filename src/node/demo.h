@@ -90,4 +90,13 @@ int lite_demo_run(const struct lite_demo_sink *sink, struct lite_demo_stats *sta
 int lite_generate_run(uint64_t n, const struct lite_demo_sink *sink,
 		      struct lite_demo_stats *stats);
 
+/* The same generator with the n facts spread over m entities instead
+ * (--generate-entities M): exactly min(m, n) distinct entities, the first
+ * m facts one per entity, then further relations of the same entities;
+ * with more than 10 facts per entity the extra ones re-assert relations
+ * (conflicts). Deterministic for a given (n, m); m == 0 is exactly
+ * lite_generate_run(n, …). */
+int lite_generate_run_spread(uint64_t n, uint64_t m, const struct lite_demo_sink *sink,
+			     struct lite_demo_stats *stats);
+
 #endif

@@ -43,12 +43,19 @@ struct lite_options {
 	long checkpoint_max_age_s;     /* default 60 */
 	bool demo;                     /* load the --demo dataset on start (only into an empty db) */
 	long generate;                 /* > 0: load --generate N synthetic facts on start */
+	long generate_entities;        /* > 0: spread the generated facts over this many
+					  entities (--generate-entities M); 0 = about N/10 */
+	bool load_in_background;       /* serve at once and load the demo/generated data on a
+					  thread; requests wait until it is loaded (lets an
+					  embedding program draw before the data is in) */
 	size_t max_body;               /* request body cap in bytes, default 1 MiB; larger => 413 */
 	int threads;                   /* HTTP worker threads, default 4 */
 	bool sync_full;                /* PRAGMA synchronous=FULL (fsync on every commit). Default
 					  NORMAL: in WAL mode a committed write survives a crash or
 					  kill -9 of the process; only an OS crash/power loss may drop
 					  the last commits (the database stays consistent). */
+	bool scratch;                  /* a throwaway database (the embedded demo's temporary
+					  file): never synced to disk (PRAGMA synchronous=OFF) */
 	bool sync_normal;              /* kept for callers written against the first header:
 					  NORMAL is the default anyway; ignored */
 	bool quiet;                    /* no log lines on stderr */
@@ -59,6 +66,9 @@ struct lite_options {
 	struct lite_fault fault_status;  /* --fault-status CODE[,RATE[,ROUTE]] */
 	struct lite_fault fault_garbage; /* --fault-garbage RATE[,ROUTE] : non-JSON body, status 200 */
 	struct lite_fault fault_truncate;/* --fault-truncate RATE[,ROUTE] : body cut in half */
+	long quota_read_per_hour;      /* --quota-read N: fact_read bucket of each API key
+					  (capacity and refill per hour), default 5000; 0 = unlimited */
+	long quota_write_per_hour;     /* --quota-write N: fact_write bucket, default 1000; 0 = unlimited */
 };
 
 /* Fill `o` with the defaults above. */

@@ -4,9 +4,9 @@
  * worker threads; server.c takes node->lock (one mutex) before calling ANY
  * route handler and releases it after the response is built. So handlers,
  * and everything they call, run single-threaded with exclusive use of
- * node->db and never lock themselves. Code running outside a request (the
- * demo loader at start-up) runs before the HTTP daemon starts and needs no
- * lock either. Write transactions: lite_tx_begin()/lite_tx_commit()/
+ * node->db and never lock themselves. The dataset loader runs before the
+ * HTTP daemon starts, or (load_in_background) on its own thread holding the
+ * lock for the whole load. Write transactions: lite_tx_begin()/lite_tx_commit()/
  * lite_tx_rollback() (BEGIN IMMEDIATE; nesting is counted, only the
  * outermost commits). A 201 is sent only after the outermost COMMIT.
  *
@@ -15,10 +15,10 @@
  * such a request; lite_tx_begin() then opens (or joins) the batch
  * transaction and wraps the request's own work in SAVEPOINT lite_req, so a
  * failing request rolls back only itself. The last request of a burst (no
- * other POST /v1/facts waiting for the lock), any other route, or
- * LITE_BATCH_MAX members commit the batch (lite_batch_commit); every member
- * waits for that COMMIT before its response is sent, and answers 500 when
- * it failed. Other routes commit a pending batch before they run, so reads
+ * other POST /v1/facts between its headers and the lock), any other route,
+ * LITE_BATCH_MAX members, or a member that waited LITE_BATCH_WAIT_US commit
+ * the batch (lite_batch_commit); every member waits for that COMMIT before
+ * its response is sent, and answers 500 when it failed. Other routes commit a pending batch before they run, so reads
  * never see unacknowledged writes.
  *
  * JSON: responses are cJSON trees handed to the lite_resp_* helpers which
@@ -43,7 +43,7 @@
 #include "node/lite.h"
 #include "stigmem/buf.h"
 
-#define LITE_SCHEMA_VERSION 2
+#define LITE_SCHEMA_VERSION 4
 #define LITE_ID_MAX 48       /* a fact id: uuid4 (36) + NUL, with room */
 #define LITE_CONFLICT_ID_MAX 64
 #define LITE_TS_MAX 40       /* "YYYY-MM-DDTHH:MM:SS.ffffff+00:00" + NUL */
@@ -76,6 +76,14 @@ struct lite_principal {
 struct lite_node {
 	sqlite3 *db;                 /* the one connection; use only under `lock` */
 	pthread_mutex_t lock;        /* see the locking rule above */
+	/* Background dataset load (opt.load_in_background): the loader
+	 * thread holds `lock` while it loads; requests that got the lock
+	 * first wait on load_cond while `loading`. */
+	bool loading;
+	bool loader_started;
+	pthread_t loader;
+	pthread_cond_t load_cond;
+	char load_error[160];        /* non-empty: the load failed; requests get 503 */
 	struct lite_options opt;     /* copy; strings below are owned copies */
 	char *host, *db_path, *tl_path, *peers_file, *node_url;
 	char *bootstrap_entity;
@@ -103,14 +111,23 @@ struct lite_node {
 	 * writers_waiting (atomic). */
 	bool batch_req;              /* the running handler may join the batch */
 	bool batch_open;             /* the batch transaction is open */
+	bool fts_ready;              /* schema v3 in place: index lazily */
+	long fts_pending;            /* facts inserted since the last index sync
+				      * (an upper bound: rollbacks keep it) */
 	bool batch_joined;           /* the running handler wrote into the batch */
 	int batch_members;           /* requests waiting for the batch COMMIT */
 	int writers_waiting;         /* POST /v1/facts requests waiting for `lock` */
 	void *batch_waiters;         /* server.c's list of waiting members */
 	pthread_cond_t batch_cond;   /* broadcast after each batch COMMIT */
+	void *session_state;         /* session.c's table (NULL at start; lite_session_free) */
+	void *quota_state;           /* quota.c's buckets (NULL at start; lite_quota_free) */
 };
 
 #define LITE_BATCH_MAX 64
+/* The longest a group-commit member waits before committing by itself. */
+#define LITE_BATCH_WAIT_US 2000
+/* Facts that may wait for the lexical index before a commit indexes them. */
+#define LITE_FTS_LAG 256
 
 /* ---- request / response ------------------------------------------------ */
 
@@ -370,6 +387,10 @@ void lite_tx_rollback(struct lite_node *n);
  * 0, or -1 when the batch was rolled back (its members must not answer
  * 2xx). Clears batch_open; the caller wakes the members. */
 int lite_batch_commit(struct lite_node *n);
+/* Bring the FTS5 lexical index up to date (schema v3 indexes lazily: at a
+ * commit once LITE_FTS_LAG facts wait, and here). Call before any
+ * facts_fts query. Joins an open transaction, else runs its own. 0 or -1. */
+int lite_fts_catch_up(struct lite_node *n);
 /* Run SQL with no result rows. Returns 0 or -1 (logged). */
 int lite_exec(struct lite_node *n, const char *sql);
 /* Prepare or return NULL (logged). Caller finalizes. */
@@ -462,6 +483,31 @@ int lite_card_schema(struct lite_node *n);
 /* card.c: mark the card of (entity, scope, tenant) stale (inside the tx). */
 int lite_card_mark_stale(struct lite_node *n, const char *entity, const char *scope,
 			 const char *tenant);
+/* ---- session guard (session.c) and quotas (quota.c) --------------------------- */
+
+#define LITE_SESSION_ID_MAX 128  /* Stigmem-Session length limit after trim (400 beyond) */
+#define LITE_SESSION_CAP 4096    /* (session, principal, tenant) entries kept; LRU eviction */
+#define LITE_QUOTA_CAP 4096      /* principals with a bucket; LRU eviction */
+
+/* The trimmed Stigmem-Session header into out ("" when absent or empty).
+ * 0, or -1 when longer than LITE_SESSION_ID_MAX (out is then ""). */
+int lite_session_header(const struct lite_req *rq, char out[LITE_SESSION_ID_MAX + 1]);
+/* With a Stigmem-Session header: record, for (session, rq->who, tenant),
+ * the scope of every FactRecord-shaped object in `tree` (a read response
+ * about to be sent; borrowed). No header => nothing. */
+void lite_session_record_json(struct lite_req *rq, const cJSON *tree);
+/* Feedback-loop guard for a write of `scope` (§4.2.4): true when allowed;
+ * otherwise fills the 403 feedback_loop_provenance_required and returns
+ * false. sid NULL or "" => always allowed. derived_from may be NULL. */
+bool lite_session_guard(struct lite_node *n, const char *sid, const struct lite_principal *who,
+			const char *scope, const char *write_mode, const cJSON *derived_from,
+			struct lite_resp *rs);
+void lite_session_free(struct lite_node *n);
+/* Per-key quota for an authenticated request (§1.3), called by dispatch()
+ * after auth: true to go on, false with the 429 filled in rs. */
+bool lite_quota_check(struct lite_req *rq, struct lite_resp *rs);
+void lite_quota_free(struct lite_node *n);
+
 /* --demo / --generate: server.c runs lite_demo_run()/lite_generate_run()
  * (node/demo.h) with a sink that feeds each body through the POST /v1/facts
  * validation + lite_fact_assert() and each resolution through

@@ -32,6 +32,7 @@ usage(FILE *f)
 	      "  --demo                      load the demo dataset into an empty database\n"
 	      "  --embeddings                semantic recall stage on (local hashed 3-gram embedding)\n"
 	      "  --generate N                load N deterministic synthetic facts\n"
+	      "  --generate-entities M       spread the --generate facts over M entities\n"
 	      "  --checkpoint-interval N     facts per fact-chain checkpoint (default 1000)\n"
 	      "  --checkpoint-max-age SEC    cut a checkpoint when the last is older (default 60)\n"
 	      "  --tl-file PATH              local transparency log (default stigmem_tl.jsonl)\n"
@@ -42,6 +43,8 @@ usage(FILE *f)
 	      "  --fault-status CODE[,RATE[,ROUTE]]   answer CODE instead\n"
 	      "  --fault-garbage RATE[,ROUTE]         answer a non-JSON body\n"
 	      "  --fault-truncate RATE[,ROUTE]        cut the body in half and close\n"
+	      "  --quota-read N              fact_read requests per hour per API key (default 5000; 0 = unlimited)\n"
+	      "  --quota-write N             fact_write requests per hour per API key (default 1000; 0 = unlimited)\n"
 	      "  --quiet                     no log lines\n"
 	      "  --help, --version\n",
 	      f);
@@ -120,6 +123,9 @@ main(int argc, char **argv)
 		} else if (strcmp(a, "--generate") == 0) {
 			NEEDV();
 			o.generate = num_arg(a, v, 1);
+		} else if (strcmp(a, "--generate-entities") == 0) {
+			NEEDV();
+			o.generate_entities = num_arg(a, v, 1);
 		} else if (strcmp(a, "--checkpoint-interval") == 0) {
 			NEEDV();
 			o.checkpoint_interval = num_arg(a, v, 1);
@@ -139,6 +145,12 @@ main(int argc, char **argv)
 		} else if (strcmp(a, "--sync") == 0) {
 			NEEDV();
 			o.sync_full = strcmp(v, "full") == 0;
+		} else if (strcmp(a, "--quota-read") == 0) {
+			NEEDV();
+			o.quota_read_per_hour = num_arg(a, v, 0);
+		} else if (strcmp(a, "--quota-write") == 0) {
+			NEEDV();
+			o.quota_write_per_hour = num_arg(a, v, 0);
 		} else if (strcmp(a, "--quiet") == 0) {
 			o.quiet = true;
 		} else if (strcmp(a, "--embeddings") == 0) {

@@ -459,6 +459,8 @@ add_direct(struct stage_ctx *x, sqlite3_stmt *st, double lexical, double semanti
 static int
 stage_fts(struct stage_ctx *x)
 {
+	if (lite_fts_catch_up(x->n) != 0)
+		return -1;
 	char *q = lite_recall_fts_query(x->r->query);
 	if (!q)
 		return -1;
@@ -1136,6 +1138,7 @@ lite_route_recall(struct lite_req *rq, struct lite_resp *rs)
 	char tc[32];
 	snprintf(tc, sizeof tc, "%zu", total_scored);
 	lite_resp_header(rs, "X-Total-Count", tc);
+	lite_session_record_json(rq, root);
 	lite_resp_json(rs, 200, root);
 	root = NULL;
 out:

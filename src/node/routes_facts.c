@@ -107,15 +107,8 @@ cid_check(const struct lite_fact_row *r, struct lite_resp *rs)
 static bool
 session_check(struct lite_req *rq, struct lite_resp *rs)
 {
-	const char *s = lite_req_header(rq, "Stigmem-Session");
-	if (!s)
-		return true;
-	while (isspace((unsigned char)*s))
-		s++;
-	size_t l = strlen(s);
-	while (l && isspace((unsigned char)s[l - 1]))
-		l--;
-	if (l > 128) {
+	char sid[LITE_SESSION_ID_MAX + 1];
+	if (lite_session_header(rq, sid) != 0) {
 		lite_resp_detail(rs, 400, "session_id_too_long");
 		return false;
 	}
@@ -124,10 +117,12 @@ session_check(struct lite_req *rq, struct lite_resp *rs)
 
 /* ---- POST /v1/facts --------------------------------------------------------- */
 
-int
-lite_facts_post_body(struct lite_node *n, const cJSON *body, const struct lite_principal *who,
-		     const char *ts_override, struct lite_resp *rs, cJSON **out_json,
-		     char id_out[LITE_ID_MAX])
+/* lite_facts_post_body() plus the feedback-loop guard of session `sid`
+ * (NULL or "" = none), checked after validation and encoding (§3.5 step 5). */
+static int
+facts_post_body(struct lite_node *n, const cJSON *body, const struct lite_principal *who,
+		const char *ts_override, struct lite_resp *rs, cJSON **out_json,
+		char id_out[LITE_ID_MAX], const char *sid)
 {
 	bool out_json_wanted = out_json != NULL;
 	cJSON *unused_json = NULL;
@@ -278,7 +273,8 @@ lite_facts_post_body(struct lite_node *n, const cJSON *body, const struct lite_p
 		return 400;
 	}
 	/* Normalization failures (§3.4) are 400 string details. */
-	char *ne = lite_normalize_uri(n, entity), *ns = lite_normalize_uri(n, source);
+	/* Emptiness does not depend on the alias table: no lookup here. */
+	char *ne = lite_normalize_uri(NULL, entity), *ns = lite_normalize_uri(NULL, source);
 	bool bad_uri = !ne || !ns;
 	free(ne);
 	free(ns);
@@ -310,6 +306,10 @@ lite_facts_post_body(struct lite_node *n, const cJSON *body, const struct lite_p
 	if (!venc) {
 		lite_resp_internal(rs, "out of memory");
 		return 500;
+	}
+	if (!lite_session_guard(n, sid, who, scope, write_mode, df, rs)) {
+		free(venc);
+		return 403;
 	}
 	char *dftxt = cJSON_IsArray(df) ? cJSON_PrintUnformatted(df) : NULL;
 	struct lite_fact_in in = {
@@ -373,6 +373,14 @@ lite_facts_post_body(struct lite_node *n, const cJSON *body, const struct lite_p
 }
 
 int
+lite_facts_post_body(struct lite_node *n, const cJSON *body, const struct lite_principal *who,
+		     const char *ts_override, struct lite_resp *rs, cJSON **out_json,
+		     char id_out[LITE_ID_MAX])
+{
+	return facts_post_body(n, body, who, ts_override, rs, out_json, id_out, NULL);
+}
+
+int
 lite_route_facts_post(struct lite_req *rq, struct lite_resp *rs)
 {
 	if (!lite_require(rq, rs, LITE_PERM_WRITE, "write"))
@@ -383,8 +391,24 @@ lite_route_facts_post(struct lite_req *rq, struct lite_resp *rs)
 	if (!body)
 		return 0;
 	cJSON *out = NULL;
-	int st = lite_facts_post_body(rq->node, body, &rq->who, NULL, rs, &out, NULL);
+	/* One transaction around the write and the read-back of the stored
+	 * row: statements outside it would each take the read lock alone. */
+	if (lite_tx_begin(rq->node) != 0) {
+		cJSON_Delete(body);
+		lite_resp_internal(rs, "database busy");
+		return 0;
+	}
+	char sid[LITE_SESSION_ID_MAX + 1];
+	lite_session_header(rq, sid); /* length already checked */
+	int st = facts_post_body(rq->node, body, &rq->who, NULL, rs, &out, NULL, sid);
 	cJSON_Delete(body);
+	if (st == 201 && lite_tx_commit(rq->node) != 0) {
+		cJSON_Delete(out);
+		lite_resp_internal(rs, "database write failed");
+		return 0;
+	}
+	if (st != 201)
+		lite_tx_rollback(rq->node);
 	if (st == 201)
 		lite_resp_json(rs, 201, out);
 	return 0;
@@ -648,6 +672,7 @@ lite_route_facts_list(struct lite_req *rq, struct lite_resp *rs)
 		lite_json_add_str(o, "cursor", cur);
 		free(cur);
 		cJSON_AddArrayToObject(o, "tombstone_notices");
+		lite_session_record_json(rq, o);
 		lite_resp_json(rs, 200, o);
 		char tc[32];
 		snprintf(tc, sizeof tc, "%d", total);
@@ -681,7 +706,7 @@ resolve_fact(struct lite_req *rq, struct lite_resp *rs, bool allow_cid, struct l
 					      "CID must be 'sha256:' followed by 64 hex chars", NULL);
 			return 0;
 		}
-		sqlite3_stmt *a = lite_prepare(rq->node, "SELECT fact_id FROM cid_aliases WHERE cid=?");
+		sqlite3_stmt *a = lite_prepare(rq->node, "SELECT id FROM facts WHERE cid=? ORDER BY seq LIMIT 1");
 		if (!a) {
 			lite_resp_internal(rs, "prepare");
 			return 0;
@@ -739,6 +764,7 @@ lite_route_fact_get(struct lite_req *rq, struct lite_resp *rs)
 	cJSON *o = lite_fact_json(rq->node, &r, LITE_FJ_READ | (k >= 2 ? LITE_FJ_CONTRADICTED : 0),
 				  NULL);
 	sqlite3_finalize(st);
+	lite_session_record_json(rq, o);
 	lite_resp_json(rs, 200, o);
 	return 0;
 }

@@ -761,7 +761,19 @@ lite_query_bool(struct lite_req *rq, struct lite_resp *rs, const char *name, boo
 struct conn_ctx {
 	struct stg_buf body;
 	bool too_large;
+	bool writer_counted;         /* counted in node->writers_waiting */
 };
+
+/* A POST /v1/facts counts as a writer on the way from its headers to the
+ * node lock, so a group commit waits for writers still uploading. */
+static void
+writer_uncount(struct lite_node *n, struct conn_ctx *cc)
+{
+	if (cc->writer_counted) {
+		cc->writer_counted = false;
+		__atomic_sub_fetch(&n->writers_waiting, 1, __ATOMIC_SEQ_CST);
+	}
+}
 
 static bool
 seg_is(const struct lite_req *rq, size_t i, const char *s)
@@ -865,6 +877,8 @@ matched:
 	if (!h)
 		return lite_resp_method(rs, allow);
 	if (!lite_auth_resolve(rq, rs))
+		return;
+	if (!lite_quota_check(rq, rs))
 		return;
 	h(rq, rs);
 }
@@ -1001,6 +1015,10 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 			return MHD_NO;
 		stg_buf_init(&cc->body);
 		*con_cls = cc;
+		if (strcmp(method, "POST") == 0 && strcmp(url, "/v1/facts") == 0) {
+			cc->writer_counted = true;
+			__atomic_add_fetch(&n->writers_waiting, 1, __ATOMIC_SEQ_CST);
+		}
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 							     MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl && strtoull(cl, NULL, 10) > n->opt.max_body)
@@ -1063,16 +1081,21 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	} else {
 		bool batchable = strcmp(method, "POST") == 0 && strcmp(url, "/v1/facts") == 0;
 		struct batch_waiter w = {NULL, false, 0};
-		if (batchable)
-			__atomic_add_fetch(&n->writers_waiting, 1, __ATOMIC_SEQ_CST);
 		pthread_mutex_lock(&n->lock);
-		if (batchable)
-			__atomic_sub_fetch(&n->writers_waiting, 1, __ATOMIC_SEQ_CST);
-		else
+		while (n->loading)
+			pthread_cond_wait(&n->load_cond, &n->lock);
+		writer_uncount(n, cc);
+		if (!batchable)
 			batch_flush(n); /* reads and other writes see only committed data */
 		n->batch_req = batchable;
 		n->batch_joined = false;
-		dispatch(&rq, &rs);
+		if (n->load_error[0]) {
+			char msg[sizeof n->load_error + 40];
+			snprintf(msg, sizeof msg, "the dataset failed to load: %s", n->load_error);
+			lite_resp_detail(&rs, 503, msg);
+		} else {
+			dispatch(&rq, &rs);
+		}
 		if (n->tx_depth > 0) {
 			/* A handler left a transaction open: never keep it. */
 			lite_tx_rollback(n);
@@ -1088,9 +1111,23 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		    (__atomic_load_n(&n->writers_waiting, __ATOMIC_SEQ_CST) == 0 ||
 		     n->batch_members >= LITE_BATCH_MAX))
 			batch_flush(n);
-		if (n->batch_joined)
+		/* Members wait for the last writer's COMMIT, but never longer
+		 * than LITE_BATCH_WAIT_US: a writer still uploading its body
+		 * must not hold the others' answers. */
+		if (n->batch_joined) {
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_nsec += LITE_BATCH_WAIT_US * 1000L;
+			if (until.tv_nsec >= 1000000000L) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000L;
+			}
 			while (!w.done)
-				pthread_cond_wait(&n->batch_cond, &n->lock);
+				if (pthread_cond_timedwait(&n->batch_cond, &n->lock, &until) ==
+					    ETIMEDOUT &&
+				    !w.done)
+					batch_flush(n);
+		}
 		n->batch_joined = false;
 		pthread_mutex_unlock(&n->lock);
 		if (w.rc != 0 && rs.status < 300) {
@@ -1123,6 +1160,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	(void)toe;
 	struct conn_ctx *cc = *con_cls;
 	if (cc) {
+		writer_uncount(cls, cc);
 		stg_buf_done(&cc->body);
 		free(cc);
 		*con_cls = NULL;
@@ -1234,13 +1272,32 @@ load_demo(struct lite_node *n, char *err, size_t err_cap)
 	if (n->opt.demo && have == 0)
 		rc = lite_demo_run(&sink, NULL);
 	if (rc == 0 && n->opt.generate > 0)
-		rc = lite_generate_run((uint64_t)n->opt.generate, &sink, NULL);
+		rc = lite_generate_run_spread((uint64_t)n->opt.generate,
+					      (uint64_t)n->opt.generate_entities, &sink, NULL);
 	if (rc != 0) {
 		lite_tx_rollback(n);
 		snprintf(err, err_cap, "loading the dataset failed");
 		return -1;
 	}
 	return lite_tx_commit(n);
+}
+
+/* Background load: holds the node lock for the whole load, so requests
+ * queue behind it; a failure is kept and answered as 503 from then on. */
+static void *
+loader_main(void *arg)
+{
+	struct lite_node *n = arg;
+	char err[sizeof n->load_error];
+	pthread_mutex_lock(&n->lock);
+	if (load_demo(n, err, sizeof err) != 0) {
+		snprintf(n->load_error, sizeof n->load_error, "%s", err[0] ? err : "load failed");
+		lite_log(n, "dataset load failed: %s", n->load_error);
+	}
+	n->loading = false;
+	pthread_cond_broadcast(&n->load_cond);
+	pthread_mutex_unlock(&n->lock);
+	return NULL;
 }
 
 /* ---- start / stop ---------------------------------------------------------- */
@@ -1258,6 +1315,8 @@ lite_options_init(struct lite_options *o)
 	o->checkpoint_max_age_s = 60;
 	o->max_body = 1024 * 1024;
 	o->threads = 4;
+	o->quota_read_per_hour = 5000;
+	o->quota_write_per_hour = 1000;
 }
 
 static char *
@@ -1295,6 +1354,7 @@ lite_node_start(const struct lite_options *o, char *err, size_t err_cap)
 		n->opt.threads = 4;
 	pthread_mutex_init(&n->lock, NULL);
 	pthread_cond_init(&n->batch_cond, NULL);
+	pthread_cond_init(&n->load_cond, NULL);
 	n->host = strdup(o->host ? o->host : "127.0.0.1");
 	n->db_path = strdup(o->db_path ? o->db_path : "stigmem-lite.db");
 	n->tl_path = strdup(o->tl_path ? o->tl_path : "stigmem_tl.jsonl");
@@ -1351,8 +1411,10 @@ lite_node_start(const struct lite_options *o, char *err, size_t err_cap)
 			goto fail;
 	}
 	lite_recall_set_embeddings(n, o->embeddings);
-	if ((o->demo || o->generate > 0) && load_demo(n, err, err_cap) != 0)
+	bool bg_load = o->load_in_background && (o->demo || o->generate > 0);
+	if (!bg_load && (o->demo || o->generate > 0) && load_demo(n, err, err_cap) != 0)
 		goto fail;
+	n->loading = bg_load;
 
 	struct sockaddr_storage ss;
 	memset(&ss, 0, sizeof ss);
@@ -1388,6 +1450,13 @@ lite_node_start(const struct lite_options *o, char *err, size_t err_cap)
 		goto fail;
 	}
 	n->daemon = d;
+	if (bg_load) {
+		if (pthread_create(&n->loader, NULL, loader_main, n) != 0) {
+			snprintf(err, err_cap, "cannot start the dataset loader thread");
+			goto fail;
+		}
+		n->loader_started = true;
+	}
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	n->port = di ? di->port : o->port;
 	if (o->node_url)
@@ -1415,11 +1484,16 @@ lite_node_stop(struct lite_node *n)
 {
 	if (!n)
 		return;
+	if (n->loader_started)
+		pthread_join(n->loader, NULL);
 	if (n->daemon)
 		MHD_stop_daemon((struct MHD_Daemon *)n->daemon);
 	n->daemon = NULL;
 	lite_store_close(n);
+	lite_session_free(n);
+	lite_quota_free(n);
 	pthread_cond_destroy(&n->batch_cond);
+	pthread_cond_destroy(&n->load_cond);
 	pthread_mutex_destroy(&n->lock);
 	struct lite_fault *fs[] = {&n->opt.fault_delay, &n->opt.fault_status, &n->opt.fault_garbage,
 				   &n->opt.fault_truncate};

@@ -104,6 +104,107 @@ tx_exec(struct lite_node *n, const char *sql)
 	return 0;
 }
 
+/* v4: fewer B-trees per assert (each one touched is a WAL frame per
+ * commit). The CID alias table goes: the facts_cid index answers "first
+ * fact with this CID" by itself (ORDER BY seq). The audit log and the fact
+ * chain become WITHOUT ROWID tables clustered on their only access paths,
+ * (tenant_id, ts, id) and (tenant_id, chain_seq), instead of a rowid table
+ * plus one or two indexes each. The first CREATE makes the rebuild work on
+ * databases that never had a fact chain. */
+static const char schema_v4[] =
+	"DROP TABLE IF EXISTS cid_aliases;"
+	"CREATE TABLE audit_v4("
+	" id TEXT NOT NULL, fact_id TEXT, event_type TEXT NOT NULL,"
+	" entity_uri TEXT, oidc_sub TEXT, source TEXT, attested_key_id TEXT, ts TEXT NOT NULL,"
+	" fact_entity TEXT, fact_relation TEXT, fact_value_type TEXT, fact_value_v TEXT,"
+	" fact_scope TEXT, tenant_id TEXT NOT NULL DEFAULT 'default',"
+	" PRIMARY KEY(tenant_id, ts, id)) WITHOUT ROWID;"
+	"INSERT INTO audit_v4(id, fact_id, event_type, entity_uri, oidc_sub, source,"
+	" attested_key_id, ts, fact_entity, fact_relation, fact_value_type, fact_value_v,"
+	" fact_scope, tenant_id)"
+	" SELECT id, fact_id, event_type, entity_uri, oidc_sub, source, attested_key_id, ts,"
+	" fact_entity, fact_relation, fact_value_type, fact_value_v, fact_scope, tenant_id"
+	" FROM audit;"
+	"DROP TABLE audit;"
+	"ALTER TABLE audit_v4 RENAME TO audit;"
+	"CREATE TABLE IF NOT EXISTS fact_chain("
+	" tenant_id TEXT NOT NULL, chain_seq INTEGER NOT NULL, fact_id TEXT NOT NULL,"
+	" event_hash TEXT NOT NULL, previous_hash TEXT, chain_hash TEXT NOT NULL,"
+	" created_at TEXT NOT NULL, PRIMARY KEY(tenant_id, chain_seq));"
+	"CREATE TABLE fact_chain_v4("
+	" tenant_id TEXT NOT NULL, chain_seq INTEGER NOT NULL, fact_id TEXT NOT NULL,"
+	" event_hash TEXT NOT NULL, previous_hash TEXT, chain_hash TEXT NOT NULL,"
+	" created_at TEXT NOT NULL, PRIMARY KEY(tenant_id, chain_seq)) WITHOUT ROWID;"
+	"INSERT INTO fact_chain_v4 SELECT tenant_id, chain_seq, fact_id, event_hash,"
+	" previous_hash, chain_hash, created_at FROM fact_chain;"
+	"DROP TABLE fact_chain;"
+	"ALTER TABLE fact_chain_v4 RENAME TO fact_chain;"
+	/* Ascending, so new facts append at the right edge (a descending
+	 * index grows at the left, where every split is a 50/50 one);
+	 * ORDER BY timestamp DESC, id DESC scans it backwards. */
+	"DROP INDEX IF EXISTS facts_order;"
+	"CREATE INDEX IF NOT EXISTS facts_order_asc ON facts(tenant_id, timestamp, id);";
+
+/* Index the facts written since the last sync (schema v3): one statement,
+ * run last before COMMIT so no later statement savepoint makes FTS5 flush a
+ * partial segment. Called when LITE_FTS_LAG facts wait (see lite_tx_commit)
+ * and by lite_fts_catch_up() before every lexical query, so many asserts
+ * share one index segment. */
+static int
+fts_sync(struct lite_node *n)
+{
+	sqlite3_stmt *st = lite_stmt(n, "SELECT (SELECT indexed_seq FROM fts_state),"
+					" (SELECT max(seq) FROM facts)");
+	if (!st)
+		return -1;
+	long long from = 0, to = 0;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		from = sqlite3_column_int64(st, 0);
+		to = sqlite3_column_int64(st, 1);
+	}
+	lite_stmt_done(st);
+	if (to <= from)
+		return 0;
+	st = lite_stmt(n, "UPDATE fts_state SET indexed_seq=? WHERE id=1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, to);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+	lite_stmt_done(st);
+	if (rc != 0)
+		return -1;
+	st = lite_stmt(n, "INSERT INTO facts_fts(rowid, entity, relation, value_v)"
+			  " SELECT seq, entity, relation, value_v FROM facts"
+			  " WHERE seq > ? AND seq <= ?");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+	lite_stmt_done(st);
+	if (rc != 0)
+		lite_log(n, "lexical index update failed: %s", sqlite3_errmsg(n->db));
+	else
+		n->fts_pending = 0;
+	return rc;
+}
+
+int
+lite_fts_catch_up(struct lite_node *n)
+{
+	if (!n->fts_ready)
+		return 0;
+	if (n->tx_depth > 0 || n->batch_open)
+		return fts_sync(n);
+	if (lite_tx_begin(n) != 0)
+		return -1;
+	if (fts_sync(n) != 0) {
+		lite_tx_rollback(n);
+		return -1;
+	}
+	return lite_tx_commit(n);
+}
+
 int
 lite_tx_begin(struct lite_node *n)
 {
@@ -155,6 +256,10 @@ lite_tx_commit(struct lite_node *n)
 		}
 		return 0;
 	}
+	if (n->fts_ready && n->fts_pending >= LITE_FTS_LAG && fts_sync(n) != 0) {
+		tx_exec(n, sql_rollback);
+		return -1;
+	}
 	if (tx_exec(n, sql_commit) != 0) {
 		tx_exec(n, sql_rollback);
 		return -1;
@@ -187,6 +292,10 @@ lite_batch_commit(struct lite_node *n)
 	n->batch_open = false;
 	if (sqlite3_get_autocommit(n->db)) {
 		lite_log(n, "group commit: the transaction was rolled back by an earlier error");
+		return -1;
+	}
+	if (n->fts_ready && n->fts_pending >= LITE_FTS_LAG && fts_sync(n) != 0) {
+		tx_exec(n, sql_rollback);
 		return -1;
 	}
 	if (tx_exec(n, sql_commit) != 0) {
@@ -380,6 +489,31 @@ static const char schema_v2[] =
 	" INSERT INTO source_stats(source, n) VALUES (new.source, 1)"
 	" ON CONFLICT(source) DO UPDATE SET n = n + 1; END;";
 
+/* v3: the lexical index is filled once per transaction, just before COMMIT
+ * (lite_fts_sync), instead of by a per-row trigger. FTS5 flushes its pending
+ * terms on every statement savepoint once it is part of a transaction, so a
+ * per-row trigger wrote one tiny segment per statement of every assert.
+ * fts_state.indexed_seq is the highest facts.seq already in the index; the
+ * delete/update triggers touch the index only for rows it already holds. */
+static const char schema_v3[] =
+	"DROP TRIGGER IF EXISTS facts_ai;"
+	"DROP TRIGGER IF EXISTS facts_ad;"
+	"DROP TRIGGER IF EXISTS facts_au;"
+	"CREATE TABLE IF NOT EXISTS fts_state("
+	" id INTEGER PRIMARY KEY CHECK (id = 1), indexed_seq INTEGER NOT NULL);"
+	"INSERT OR REPLACE INTO fts_state(id, indexed_seq)"
+	" SELECT 1, coalesce(max(seq), 0) FROM facts;"
+	"CREATE TRIGGER IF NOT EXISTS facts_ad AFTER DELETE ON facts"
+	" WHEN old.seq <= (SELECT indexed_seq FROM fts_state) BEGIN"
+	" INSERT INTO facts_fts(facts_fts, rowid, entity, relation, value_v)"
+	" VALUES ('delete', old.seq, old.entity, old.relation, old.value_v); END;"
+	"CREATE TRIGGER IF NOT EXISTS facts_au AFTER UPDATE ON facts"
+	" WHEN old.seq <= (SELECT indexed_seq FROM fts_state) BEGIN"
+	" INSERT INTO facts_fts(facts_fts, rowid, entity, relation, value_v)"
+	" VALUES ('delete', old.seq, old.entity, old.relation, old.value_v);"
+	" INSERT INTO facts_fts(rowid, entity, relation, value_v)"
+	" VALUES (new.seq, new.entity, new.relation, new.value_v); END;";
+
 static int
 schema_version(struct lite_node *n)
 {
@@ -452,6 +586,24 @@ migrate(struct lite_node *n)
 		snprintf(sql, sizeof sql,
 			 "INSERT INTO schema_version(version, applied_at) VALUES (2, '%s')", ts);
 		if (lite_exec(n, schema_v2) != 0 || lite_exec(n, sql) != 0)
+			goto fail;
+	}
+	if (v < 3) {
+		char ts[LITE_TS_MAX];
+		lite_wall_now(ts);
+		char sql[160];
+		snprintf(sql, sizeof sql,
+			 "INSERT INTO schema_version(version, applied_at) VALUES (3, '%s')", ts);
+		if (lite_exec(n, schema_v3) != 0 || lite_exec(n, sql) != 0)
+			goto fail;
+	}
+	if (v < 4) {
+		char ts[LITE_TS_MAX];
+		lite_wall_now(ts);
+		char sql[160];
+		snprintf(sql, sizeof sql,
+			 "INSERT INTO schema_version(version, applied_at) VALUES (4, '%s')", ts);
+		if (lite_exec(n, schema_v4) != 0 || lite_exec(n, sql) != 0)
 			goto fail;
 	}
 	/* The other node files own their tables; their schema functions are
@@ -554,11 +706,17 @@ lite_store_open(struct lite_node *n, char *err, size_t err_cap)
 	if (getenv("LITE_SQL_PROFILE"))
 		sqlite3_trace_v2(n->db, SQLITE_TRACE_PROFILE, prof_cb, NULL);
 	bool mem = strcmp(n->db_path, ":memory:") == 0;
+	/* A scratch database is never synced, not even while it is created. */
+	if (n->opt.scratch && lite_exec(n, "PRAGMA synchronous=OFF") != 0) {
+		snprintf(err, err_cap, "cannot configure %s", n->db_path);
+		goto fail;
+	}
 	if (!mem && lite_exec(n, "PRAGMA journal_mode=WAL") != 0) {
 		snprintf(err, err_cap, "cannot enable WAL on %s", n->db_path);
 		goto fail;
 	}
-	if (lite_exec(n, n->opt.sync_full ? "PRAGMA synchronous=FULL"
+	if (lite_exec(n, n->opt.scratch	    ? "PRAGMA synchronous=OFF"
+			 : n->opt.sync_full ? "PRAGMA synchronous=FULL"
 					    : "PRAGMA synchronous=NORMAL") != 0 ||
 	    lite_exec(n, "PRAGMA foreign_keys=OFF") != 0 ||
 	    lite_exec(n, "PRAGMA cache_size=-65536") != 0 ||
@@ -577,6 +735,8 @@ lite_store_open(struct lite_node *n, char *err, size_t err_cap)
 		snprintf(err, err_cap, "cannot create or migrate the schema of %s", n->db_path);
 		goto fail;
 	}
+	n->fts_ready = true;
+	n->fts_pending = LITE_FTS_LAG; /* unknown: the first commit looks */
 	return 0;
 fail:
 	sqlite3_close(n->db);
@@ -797,6 +957,8 @@ insert_row(struct lite_node *n, const struct lite_fact_row *r, const char *write
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
 	if (rc)
 		lite_log(n, "insert failed: %s", sqlite3_errmsg(n->db));
+	else
+		n->fts_pending++;
 	lite_stmt_done(st);
 	return rc;
 }
@@ -957,10 +1119,19 @@ lite_fact_assert(struct lite_node *n, const struct lite_fact_in *in, struct lite
 		 char *err, size_t err_cap)
 {
 	memset(out, 0, sizeof *out);
-	char *ent = lite_normalize_uri(n, in->entity);
-	char *src = lite_normalize_uri(n, in->source);
+	char *ent = NULL, *src = NULL;
 	int rc = -1;
+	/* Everything, the alias lookups of normalisation included, runs in
+	 * the one write transaction (a statement outside it would take and
+	 * drop the database read lock on its own). */
+	if (lite_tx_begin(n) != 0) {
+		snprintf(err, err_cap, "database busy");
+		goto done;
+	}
+	ent = lite_normalize_uri(n, in->entity);
+	src = lite_normalize_uri(n, in->source);
 	if (!ent || !src) {
+		lite_tx_rollback(n);
 		snprintf(err, err_cap, "invalid_entity_uri: empty URI");
 		goto done;
 	}
@@ -980,11 +1151,8 @@ lite_fact_assert(struct lite_node *n, const struct lite_fact_in *in, struct lite
 	};
 	char cid[STG_HASH_MAX];
 	if (!stg_cid_compute(&ci, cid)) {
+		lite_tx_rollback(n);
 		snprintf(err, err_cap, "cid computation failed");
-		goto done;
-	}
-	if (lite_tx_begin(n) != 0) {
-		snprintf(err, err_cap, "database busy");
 		goto done;
 	}
 	/* §3.5 step 6: CID de-duplication within the tenant. */
@@ -1032,15 +1200,6 @@ lite_fact_assert(struct lite_node *n, const struct lite_fact_in *in, struct lite
 	if (insert_row(n, &r, in->write_mode, 0) != 0)
 		goto fail;
 	r.seq = sqlite3_last_insert_rowid(n->db);
-	st = lite_stmt(n, "INSERT OR IGNORE INTO cid_aliases(cid, fact_id) VALUES (?, ?)");
-	if (!st)
-		goto fail;
-	sqlite3_bind_text(st, 1, cid, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-	int s = sqlite3_step(st);
-	lite_stmt_done(st);
-	if (s != SQLITE_DONE)
-		goto fail;
 	if (insert_audit(n, &r, in->principal ? in->principal : "anon:trusted") != 0)
 		goto fail;
 	if (strcmp(r.value_type, "ref") == 0 && r.value_v && lite_ref_is_formal(r.value_v) &&

@@ -621,6 +621,123 @@ test_generate(void **state)
 	sink_done(&a);
 }
 
+/* A sink that only hands out ids (for large runs checked by the stats). */
+static int
+count_assert(void *ctx, const struct lite_demo_fact *f, char *id_out, size_t id_cap)
+{
+	size_t *n = ctx;
+
+	(void)f;
+	snprintf(id_out, id_cap, "fact-%zu", (*n)++);
+	return 0;
+}
+
+static void
+stream_hash(uint64_t n, uint64_t m, bool spread, char *hex, struct lite_demo_stats *st)
+{
+	struct sink_state s;
+	struct lite_demo_sink sink = {&s, rec_assert, NULL};
+
+	sink_init(&s);
+	if (spread)
+		assert_int_equal(lite_generate_run_spread(n, m, &sink, st), 0);
+	else
+		assert_int_equal(lite_generate_run(n, &sink, st), 0);
+	assert_int_equal(s.n, n);
+	stg_sha256_hex(s.stream.data, s.stream.len, hex);
+	sink_done(&s);
+}
+
+static void
+test_generate_spread(void **state)
+{
+	struct sink_state a;
+	struct lite_demo_sink sa = {&a, rec_assert, NULL};
+	struct lite_demo_stats st, st2;
+	struct summary m;
+	char **keys;
+	char h1[STG_HEX_MAX], h2[STG_HEX_MAX], h0[STG_HEX_MAX];
+	size_t i, counted = 0;
+
+	(void)state;
+	/* Deterministic; m = 0 is the default dataset byte for byte; a
+	 * spread is a different dataset. */
+	stream_hash(3000, 1000, true, h1, &st);
+	stream_hash(3000, 1000, true, h2, &st2);
+	assert_string_equal(h1, h2);
+	assert_int_equal(st.n_entities, st2.n_entities);
+	stream_hash(3000, 0, true, h1, NULL);
+	stream_hash(3000, 0, false, h0, NULL);
+	assert_string_equal(h1, h0);
+	stream_hash(3000, 1000, true, h1, NULL);
+	assert_string_not_equal(h1, h0);
+	stream_hash(3000, 1001, true, h2, NULL);
+	assert_string_not_equal(h1, h2);
+
+	/* 3 facts per entity: exactly m entities, counted from the bodies,
+	 * with every value type, valid bodies, no CID duplicates, ~2%
+	 * re-assertions, and refs that all point at asserted entities. */
+	sink_init(&a);
+	assert_int_equal(lite_generate_run_spread(3000, 1000, &sa, &st), 0);
+	assert_int_equal(a.n, 3000);
+	summarise(&a, &m, &keys);
+	assert_int_equal(m.entities, 1000);
+	assert_int_equal(st.n_entities, 1000);
+	for (i = 0; i < 7; i++)
+		assert_true(m.types[i] >= 30);
+	assert_int_equal(m.cid_dupes, 0);
+	assert_int_equal(st.n_conflicts, m.conflicts);
+	assert_true(m.conflicts >= 10 && m.conflicts <= 150);
+	assert_true(m.refs >= 300);
+	assert_int_equal(m.refs_known, m.refs);
+	/* The first m facts are one per entity, in entity order. */
+	for (i = 0; i < 1000; i++) {
+		cJSON *j = cJSON_Parse(a.facts[i].body);
+		char want[32];
+		const char *e = tst_str(j, "entity");
+
+		snprintf(want, sizeof want, "-%zu", i);
+		assert_true(strlen(e) > strlen(want));
+		assert_string_equal(e + strlen(e) - strlen(want), want);
+		cJSON_Delete(j);
+	}
+	free_keys(keys, a.n);
+	sink_done(&a);
+
+	/* Fewer entities than n/10: relations repeat as re-assertions
+	 * (conflicts), never as CID duplicates. */
+	sink_init(&a);
+	assert_int_equal(lite_generate_run_spread(3000, 50, &sa, &st), 0);
+	summarise(&a, &m, &keys);
+	assert_int_equal(m.entities, 50);
+	assert_int_equal(st.n_entities, 50);
+	assert_int_equal(m.cid_dupes, 0);
+	assert_int_equal(st.n_conflicts, m.conflicts);
+	assert_true(m.conflicts >= 2500);
+	free_keys(keys, a.n);
+	sink_done(&a);
+
+	/* More entities than facts: one fact each. */
+	sink_init(&a);
+	assert_int_equal(lite_generate_run_spread(25, 100, &sa, &st), 0);
+	assert_int_equal(a.n, 25);
+	assert_int_equal(st.n_entities, 25);
+	summarise(&a, &m, &keys);
+	assert_int_equal(m.entities, 25);
+	free_keys(keys, a.n);
+	sink_done(&a);
+
+	/* The benchmark's scale: 250,000 facts over exactly 100,000 entities. */
+	{
+		struct lite_demo_sink sc = {&counted, count_assert, NULL};
+
+		assert_int_equal(lite_generate_run_spread(250000, 100000, &sc, &st), 0);
+		assert_int_equal(counted, 250000);
+		assert_int_equal(st.n_facts, 250000);
+		assert_int_equal(st.n_entities, 100000);
+	}
+}
+
 int
 main(void)
 {
@@ -629,6 +746,7 @@ main(void)
 		cmocka_unit_test(test_demo_content),
 		cmocka_unit_test(test_sink_error_stops),
 		cmocka_unit_test(test_generate),
+		cmocka_unit_test(test_generate_spread),
 	};
 
 	return cmocka_run_group_tests_name("demo", tests, NULL, NULL);

@@ -951,8 +951,10 @@ t_migrations(void **state)
 	}
 	lite_node_stop(n);
 	/* Turn the file back into a version-1 database. */
+	/* The later migrations are idempotent; version 1 again means they all
+	 * run once more over the existing tables. */
 	sql("migrate.db", "DROP TRIGGER facts_source_count; DROP TABLE source_stats;"
-			  " DELETE FROM schema_version WHERE version=2;");
+			  " DELETE FROM schema_version WHERE version>=2;");
 	struct lite_options o;
 	lite_options_init(&o);
 	o.db_path = "migrate.db";
@@ -975,12 +977,148 @@ t_migrations(void **state)
 	assert_non_null(strstr(err, "schema"));
 }
 
+static long long
+sql_count(const char *db, const char *q)
+{
+	sqlite3 *h = NULL;
+	sqlite3_stmt *st = NULL;
+	long long v = -1;
+	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(h, q, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return v;
+}
+
+/* load_in_background: the node answers at once, and the first request
+ * already sees the whole dataset (it waited for the loader), the same rows
+ * as a node that loaded before serving. A scratch database too. */
+static void
+t_background_load(void **state)
+{
+	(void)state;
+	struct lite_options o;
+	lite_options_init(&o);
+	o.demo = true;
+	o.checkpoint_interval = 250;
+	struct lite_node *n = tst_start("bgsync.db", &o);
+	assert_non_null(n);
+	lite_node_stop(n);
+	o.load_in_background = true;
+	o.scratch = true;
+	n = tst_start("bgload.db", &o);
+	assert_non_null(n);
+	struct tst_resp r = tst_get(lite_node_port(n), "/v1/conflicts?limit=200");
+	assert_int_equal(r.status, 200);
+	long long conflicts = sql_count("bgsync.db", "SELECT count(*) FROM conflicts");
+	assert_true(conflicts >= 20);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(r.json, "conflicts")), conflicts);
+	tst_resp_free(&r);
+	lite_node_stop(n);
+	const char *q = "SELECT count(*) FROM facts WHERE is_system = 0";
+	assert_true(sql_count("bgsync.db", q) >= 2000);
+	assert_int_equal(sql_count("bgload.db", q), sql_count("bgsync.db", q));
+	q = "SELECT count(*) FROM fact_chain_checkpoints";
+	assert_true(sql_count("bgload.db", q) >= 4);
+	assert_int_equal(sql_count("bgload.db", q), sql_count("bgsync.db", q));
+}
+
+/* A version-3 database (rowid audit with its indexes, CID alias table,
+ * rowid fact chain, descending order index) becomes version 4 with every
+ * row kept: audit pages, lookup by CID, the verified chain and lexical
+ * recall all answer as before. */
+static void
+t_migration_v4(void **state)
+{
+	(void)state;
+	struct lite_node *n = tst_start("migrate4.db", NULL);
+	int port = lite_node_port(n);
+	char id[64], cid[80], path[200];
+	for (int i = 0; i < 3; i++) {
+		char b[300];
+		snprintf(b, sizeof b,
+			 "{\"entity\":\"stigmem://m/x/%d\",\"relation\":\"m:n\",\"value\":{\"type\":"
+			 "\"string\",\"v\":\"walrus %d\"},\"source\":\"agent:mig\"}",
+			 i, i);
+		post_ok(port, b, id, cid);
+	}
+	lite_node_stop(n);
+	sql("migrate4.db",
+	    "CREATE TABLE audit_old(seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, fact_id TEXT,"
+	    " event_type TEXT NOT NULL, entity_uri TEXT, oidc_sub TEXT, source TEXT,"
+	    " attested_key_id TEXT, ts TEXT NOT NULL, fact_entity TEXT, fact_relation TEXT,"
+	    " fact_value_type TEXT, fact_value_v TEXT, fact_scope TEXT,"
+	    " tenant_id TEXT NOT NULL DEFAULT 'default');"
+	    "INSERT INTO audit_old(id, fact_id, event_type, entity_uri, oidc_sub, source,"
+	    " attested_key_id, ts, fact_entity, fact_relation, fact_value_type, fact_value_v,"
+	    " fact_scope, tenant_id) SELECT id, fact_id, event_type, entity_uri, oidc_sub, source,"
+	    " attested_key_id, ts, fact_entity, fact_relation, fact_value_type, fact_value_v,"
+	    " fact_scope, tenant_id FROM audit ORDER BY ts;"
+	    "DROP TABLE audit; ALTER TABLE audit_old RENAME TO audit;"
+	    "CREATE INDEX audit_order ON audit(tenant_id, ts DESC, id DESC);"
+	    "CREATE TABLE cid_aliases(cid TEXT PRIMARY KEY, fact_id TEXT NOT NULL);"
+	    "INSERT INTO cid_aliases SELECT cid, id FROM facts WHERE cid IS NOT NULL;"
+	    "CREATE TABLE chain_old(tenant_id TEXT NOT NULL, chain_seq INTEGER NOT NULL,"
+	    " fact_id TEXT NOT NULL, event_hash TEXT NOT NULL, previous_hash TEXT,"
+	    " chain_hash TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY(tenant_id, chain_seq));"
+	    "INSERT INTO chain_old SELECT * FROM fact_chain;"
+	    "DROP TABLE fact_chain; ALTER TABLE chain_old RENAME TO fact_chain;"
+	    "DROP INDEX facts_order_asc;"
+	    "CREATE INDEX facts_order ON facts(tenant_id, timestamp DESC, id DESC);"
+	    "DELETE FROM schema_version WHERE version=4;");
+	struct lite_options o;
+	lite_options_init(&o);
+	o.db_path = "migrate4.db";
+	o.tl_path = "migrate4.db.tl.jsonl";
+	o.port = 0;
+	o.quiet = true;
+	n = lite_node_start(&o, NULL, 0);
+	assert_non_null(n);
+	port = lite_node_port(n);
+	struct tst_resp r = tst_get(port, "/v1/audit?limit=10");
+	assert_int_equal(r.status, 200);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(r.json, "entries")), 3);
+	tst_resp_free(&r);
+	r = tst_get(port, tst_fmt(path, sizeof path, "/v1/facts/%s", cid));
+	assert_int_equal(r.status, 200);
+	assert_string_equal(tst_str(r.json, "id"), id);
+	tst_resp_free(&r);
+	static const char *const verify_full[] = {"Stigmem-Verify: full", NULL};
+	r = tst_req(port, "GET", "/v1/facts?limit=10", NULL, verify_full);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(r.json, "facts")), 3);
+	tst_resp_free(&r);
+	r = tst_post(port, "/v1/recall", "{\"query\":\"walrus\",\"scope\":\"local\"}");
+	assert_int_equal(r.status, 200);
+	assert_true(cJSON_GetArraySize(cJSON_GetObjectItem(r.json, "facts")) >= 3);
+	tst_resp_free(&r);
+	/* New writes land after the migrated rows: four chain entries, four
+	 * audit entries, newest first. */
+	post_ok(port,
+		"{\"entity\":\"stigmem://m/x/9\",\"relation\":\"m:n\",\"value\":{\"type\":"
+		"\"string\",\"v\":\"walrus 9\"},\"source\":\"agent:mig\"}",
+		id, NULL);
+	r = tst_get(port, "/v1/audit?limit=10");
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(r.json, "entries")), 4);
+	assert_string_equal(
+		tst_str(cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "entries"), 0), "fact_id"), id);
+	tst_resp_free(&r);
+	r = tst_req(port, "GET", "/v1/facts?limit=10", NULL, verify_full);
+	assert_int_equal(r.status, 200);
+	tst_resp_free(&r);
+	lite_node_stop(n);
+}
+
 int
 main(void)
 {
 	curl_global_init(CURL_GLOBAL_ALL);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(t_discovery, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_migration_v4, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_background_load, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_framework_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_post_cid_vectors, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_post_validation, setup, teardown),
