@@ -132,6 +132,10 @@ start_demo(struct run *r, char *url, size_t urlsize, char *msg, size_t msgsize)
 	lo.db_path = db;
 	lo.tl_path = tl;
 	lo.demo = true;
+	/* The first frame does not wait for the dataset: the node serves at
+	 * once and its requests wait until the demo facts are in. */
+	lo.load_in_background = true;
+	lo.scratch = true; /* a temporary file, removed on exit */
 	lo.quiet = true;
 	lo.auth = LITE_AUTH_NONE;
 	lo.checkpoint_interval = LITE_DEMO_CHECKPOINT_INTERVAL;

@@ -124,14 +124,42 @@ ui_list_rebuild(struct ui_list *l, const size_t *order, size_t n)
 		l->cap_view = cap;
 	}
 	l->n_view = 0;
-	for (size_t i = 0; i < n; i++) {
-		size_t it = order[i];
-		if (l->filter[0] && l->src.text && !ui_list_match(l->src.text(l->src.ctx, it), l->filter))
-			continue;
-		l->view[l->n_view++] = it;
+	if (l->filter[0] && l->src.folded) {
+		/* Fold the needle once; each item is one strstr() on text the
+		 * owner folded when it stored the item. */
+		char nd[sizeof(l->filter)];
+		size_t k = 0;
+		for (; l->filter[k]; k++) {
+			unsigned char c = (unsigned char)l->filter[k];
+			nd[k] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+		}
+		nd[k] = '\0';
+		for (size_t i = 0; i < n; i++) {
+			const char *h = l->src.folded(l->src.ctx, order[i]);
+			if (h != NULL && strstr(h, nd) != NULL)
+				l->view[l->n_view++] = order[i];
+		}
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			size_t it = order[i];
+			if (l->filter[0] && l->src.text &&
+			    !ui_list_match(l->src.text(l->src.ctx, it), l->filter))
+				continue;
+			l->view[l->n_view++] = it;
+		}
 	}
 	l->cursor = old_cursor;
-	if (want[0] && l->src.id) {
+	if (want[0] && l->src.find) {
+		size_t idx = l->src.find(l->src.ctx, want);
+		for (size_t i = 0; idx != SIZE_MAX && i < l->n_view; i++) {
+			if (l->view[i] == idx) {
+				size_t delta = l->cursor >= l->top ? l->cursor - l->top : 0;
+				l->cursor = i;
+				l->top = i >= delta ? i - delta : 0;
+				break;
+			}
+		}
+	} else if (want[0] && l->src.id) {
 		for (size_t i = 0; i < l->n_view; i++) {
 			const char *id = l->src.id(l->src.ctx, l->view[i]);
 			if (id && strcmp(id, want) == 0) {

@@ -168,7 +168,7 @@ cf_init(struct pane *p)
 	struct cf *o = calloc(1, sizeof(*o));
 	if (o == NULL)
 		return -1;
-	ui_list_init(&o->ul, (struct ui_list_src){o, row_id, row_text});
+	ui_list_init(&o->ul, (struct ui_list_src){.ctx = o, .id = row_id, .text = row_text});
 	p->priv = o;
 	return 0;
 }

@@ -70,6 +70,9 @@ struct ents {
 	struct ent *e;
 	size_t n, cap;
 	struct strmap by_name;   /* name -> index (keys borrowed from e[].name) */
+	char *ftext;             /* owned: folded names in sorted order (see build_filter_text) */
+	size_t *foff;            /* owned: entity index -> offset in ftext, SIZE_MAX if not listed */
+	size_t n_foff;
 	struct strmap fact_ids;  /* seen fact ids (owned keys) */
 	size_t *order;
 	size_t cap_order;
@@ -252,6 +255,57 @@ ent_text(void *ctx, size_t i)
 	return i < s->n ? s->e[i].name : "";
 }
 
+static const char *
+ent_folded(void *ctx, size_t i)
+{
+	struct ents *s = ctx;
+	return i < s->n_foff && s->foff[i] != SIZE_MAX ? s->ftext + s->foff[i] : "";
+}
+
+/* The filter's text: every listed name, ASCII-lowercased, one contiguous
+ * buffer laid out in the sorted order, so filtering 100k entities reads
+ * memory front to back instead of chasing 100k separate allocations.
+ * Rebuilt with the sort. */
+static void
+build_filter_text(struct ents *s)
+{
+	size_t total = 0;
+	for (size_t k = 0; k < s->n_sorted; k++)
+		total += strlen(s->e[s->sorted[k]].name) + 1;
+	char *t = malloc(total ? total : 1);
+	size_t *off = malloc((s->n ? s->n : 1) * sizeof(*off));
+	if (t == NULL || off == NULL) {
+		free(t);
+		free(off);
+		return; /* keep the previous buffer; ent_folded stays in bounds */
+	}
+	for (size_t i = 0; i < s->n; i++)
+		off[i] = SIZE_MAX;
+	size_t pos = 0;
+	for (size_t k = 0; k < s->n_sorted; k++) {
+		size_t idx = s->sorted[k];
+		off[idx] = pos;
+		for (const char *c = s->e[idx].name; *c; c++)
+			t[pos++] = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+		t[pos++] = '\0';
+	}
+	free(s->ftext);
+	free(s->foff);
+	s->ftext = t;
+	s->foff = off;
+	s->n_foff = s->n;
+}
+
+static size_t
+ent_find(void *ctx, const char *id)
+{
+	struct ents *s = ctx;
+	if (strcmp(id, s->header_id) == 0)
+		return s->n;
+	size_t *idx = map_get(&s->by_name, id, false, 0, NULL);
+	return idx ? *idx : SIZE_MAX;
+}
+
 static int
 ents_init(struct pane *p)
 {
@@ -264,7 +318,7 @@ ents_init(struct pane *p)
 	s->sort = (enum sort_mode)(set->entity_sort >= 0 && set->entity_sort < SORT_COUNT ? set->entity_sort : 0);
 	s->show_system = set->show_system;
 	s->header_id[0] = '\x01';
-	ui_list_init(&s->list, (struct ui_list_src){s, ent_id, ent_text});
+	ui_list_init(&s->list, (struct ui_list_src){.ctx = s, .id = ent_id, .text = ent_text, .folded = ent_folded, .find = ent_find});
 	p->priv = s;
 	return 0;
 }
@@ -284,6 +338,11 @@ ents_reset(struct ents *s)
 	for (size_t i = 0; i < s->n; i++)
 		free(s->e[i].name);
 	free(s->e);
+	free(s->ftext);
+	free(s->foff);
+	s->ftext = NULL;
+	s->foff = NULL;
+	s->n_foff = 0;
 	s->e = NULL;
 	s->n = s->cap = 0;
 	map_free(&s->by_name);
@@ -950,6 +1009,7 @@ rebuild(struct ents *s)
 		sort_ctx = NULL;
 		s->n_sorted = n;
 		s->need_sort = false;
+		build_filter_text(s);
 	}
 	size_t k = s->n_sorted;
 	memcpy(s->order, s->sorted, k * sizeof(size_t));

@@ -59,7 +59,7 @@ facts_init(struct pane *p)
 	struct factsp *f = calloc(1, sizeof(*f));
 	if (f == NULL)
 		return -1;
-	ui_list_init(&f->list, (struct ui_list_src){f, row_id, row_text});
+	ui_list_init(&f->list, (struct ui_list_src){.ctx = f, .id = row_id, .text = row_text});
 	f->detail = SIZE_MAX;
 	p->priv = f;
 	return 0;

@@ -30,7 +30,7 @@ log_init(struct pane *p)
 		return -1;
 	p->priv = lp;
 	lp->follow = true;
-	ui_list_init(&lp->list, (struct ui_list_src){p, NULL, log_text});
+	ui_list_init(&lp->list, (struct ui_list_src){.ctx = p, .text = log_text});
 	return 0;
 }
 

@@ -184,7 +184,7 @@ recall_init(struct pane *p)
 	struct recallp *r = calloc(1, sizeof(*r));
 	if (r == NULL)
 		return -1;
-	ui_list_init(&r->list, (struct ui_list_src){r, item_id, item_text});
+	ui_list_init(&r->list, (struct ui_list_src){.ctx = r, .id = item_id, .text = item_text});
 	r->budget = 4000;
 	r->depth = 2;
 	r->limit = 100;

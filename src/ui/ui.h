@@ -92,6 +92,13 @@ struct ui_list_src {
 	const char *(*id)(void *ctx, size_t i);
 	/* Text the `/` filter matches (case-insensitive substring). */
 	const char *(*text)(void *ctx, size_t i);
+	/* Optional: the same text with ASCII letters already lowercased
+	 * (borrowed, kept by the owner); lets the filter scan large lists
+	 * with one strstr() per item. */
+	const char *(*folded)(void *ctx, size_t i);
+	/* Optional: the item index of an id, or SIZE_MAX; lets a rebuild
+	 * find the remembered cursor item without comparing every id. */
+	size_t (*find)(void *ctx, const char *id);
 };
 
 struct ui_list {

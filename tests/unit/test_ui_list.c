@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <locale.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -47,7 +48,7 @@ test_cursor_follows_id(void **state)
 	(void)state;
 	struct items it = {{"carol", "dave", "erin"}, 3};
 	struct ui_list l;
-	ui_list_init(&l, (struct ui_list_src){&it, it_id, it_text});
+	ui_list_init(&l, (struct ui_list_src){.ctx = &it, .id = it_id, .text = it_text});
 	l.rows = 10;
 	size_t o[64];
 	order_all(o, it.n);
@@ -83,7 +84,7 @@ test_filter_and_steps(void **state)
 	(void)state;
 	struct items it = {{"Alpha", "beta", "ALPINE", "gamma", "alps"}, 5};
 	struct ui_list l;
-	ui_list_init(&l, (struct ui_list_src){&it, it_id, it_text});
+	ui_list_init(&l, (struct ui_list_src){.ctx = &it, .id = it_id, .text = it_text});
 	l.rows = 10;
 	size_t o[64];
 	order_all(o, it.n);
@@ -133,6 +134,81 @@ test_filter_and_steps(void **state)
 	ui_list_done(&l);
 }
 
+/* The fast path (text folded by the owner, ids found through the owner's
+ * index) gives exactly the view and cursor of the plain path, for filters
+ * in mixed case, on names with upper case and UTF-8. */
+struct folded_items {
+	char name[200][32];
+	char fold[200][32];
+	size_t n;
+};
+
+static const char *
+fi_id(void *ctx, size_t i)
+{
+	return ((struct folded_items *)ctx)->name[i];
+}
+
+static const char *
+fi_fold(void *ctx, size_t i)
+{
+	return ((struct folded_items *)ctx)->fold[i];
+}
+
+static size_t
+fi_find(void *ctx, const char *id)
+{
+	struct folded_items *f = ctx;
+	for (size_t i = 0; i < f->n; i++)
+		if (strcmp(f->name[i], id) == 0)
+			return i;
+	return SIZE_MAX;
+}
+
+static void
+test_folded_fast_path(void **state)
+{
+	(void)state;
+	static struct folded_items f;
+	static const char *const stems[] = {"User", "agent", "PROJECT", "Zürich", "doc"};
+	f.n = 200;
+	for (size_t i = 0; i < f.n; i++) {
+		snprintf(f.name[i], sizeof f.name[i], "%s-%zu%c", stems[i % 5], i * 7 % 113,
+			 (char)('A' + i % 26));
+		for (size_t k = 0; k <= strlen(f.name[i]); k++) {
+			char c = f.name[i][k];
+			f.fold[i][k] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		}
+	}
+	static const char *const filters[] = {"u", "USER-1", "ich-", "ürich", "t-4", "q", "c"};
+	for (size_t k = 0; k < sizeof filters / sizeof *filters; k++) {
+		struct ui_list plain, fast;
+		ui_list_init(&plain, (struct ui_list_src){.ctx = &f, .id = fi_id, .text = fi_id});
+		ui_list_init(&fast, (struct ui_list_src){.ctx = &f, .id = fi_id, .text = fi_id,
+							 .folded = fi_fold, .find = fi_find});
+		plain.rows = fast.rows = 10;
+		size_t o[200];
+		order_all(o, f.n);
+		ui_list_rebuild(&plain, o, f.n);
+		ui_list_rebuild(&fast, o, f.n);
+		plain.cursor = fast.cursor = 37 + k;
+		snprintf(plain.filter, sizeof plain.filter, "%s", filters[k]);
+		snprintf(fast.filter, sizeof fast.filter, "%s", filters[k]);
+		ui_list_remember(&plain);
+		ui_list_remember(&fast);
+		ui_list_rebuild(&plain, o, f.n);
+		ui_list_rebuild(&fast, o, f.n);
+		assert_int_equal(fast.n_view, plain.n_view);
+		assert_memory_equal(fast.view, plain.view, plain.n_view * sizeof(size_t));
+		assert_int_equal(fast.cursor, plain.cursor);
+		assert_int_equal(fast.top, plain.top);
+		if (k == 1) /* User-1xX names only */
+			assert_true(plain.n_view > 0 && plain.n_view < 40);
+		ui_list_done(&plain);
+		ui_list_done(&fast);
+	}
+}
+
 static void
 test_paging(void **state)
 {
@@ -144,7 +220,7 @@ test_paging(void **state)
 		it.name[i] = names[i];
 	}
 	struct ui_list l;
-	ui_list_init(&l, (struct ui_list_src){&it, it_id, it_text});
+	ui_list_init(&l, (struct ui_list_src){.ctx = &it, .id = it_id, .text = it_text});
 	l.rows = 10;
 	size_t o[64];
 	order_all(o, 50);
@@ -212,6 +288,7 @@ main(void)
 		cmocka_unit_test(test_cursor_follows_id),
 		cmocka_unit_test(test_filter_and_steps),
 		cmocka_unit_test(test_paging),
+		cmocka_unit_test(test_folded_fast_path),
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_entity_kinds),
 	};
