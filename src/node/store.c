@@ -568,42 +568,18 @@ migrate(struct lite_node *n)
 	}
 	if (lite_tx_begin(n) != 0)
 		return -1;
-	if (v < 1) {
-		char ts[LITE_TS_MAX];
+	/* v1 the tables; v2 per-source fact counts for the read-path
+	 * source_trust (a trigger, back-filled); v3 the lazy lexical index;
+	 * v4 fewer B-trees per assert. Each runs once, in order. */
+	static const char *const steps[] = {schema_v1, schema_v2, schema_v3, schema_v4};
+	_Static_assert(sizeof steps / sizeof *steps == LITE_SCHEMA_VERSION,
+		       "one migration step per schema version");
+	for (int k = v; k < LITE_SCHEMA_VERSION; k++) {
+		char ts[LITE_TS_MAX], sql[160];
 		lite_wall_now(ts);
-		char sql[160];
 		snprintf(sql, sizeof sql,
-			 "INSERT INTO schema_version(version, applied_at) VALUES (1, '%s')", ts);
-		if (lite_exec(n, schema_v1) != 0 || lite_exec(n, sql) != 0)
-			goto fail;
-	}
-	if (v < 2) {
-		/* v2: per-source fact counts for the read-path source_trust, kept by
-		 * a trigger and back-filled from existing rows. */
-		char ts[LITE_TS_MAX];
-		lite_wall_now(ts);
-		char sql[160];
-		snprintf(sql, sizeof sql,
-			 "INSERT INTO schema_version(version, applied_at) VALUES (2, '%s')", ts);
-		if (lite_exec(n, schema_v2) != 0 || lite_exec(n, sql) != 0)
-			goto fail;
-	}
-	if (v < 3) {
-		char ts[LITE_TS_MAX];
-		lite_wall_now(ts);
-		char sql[160];
-		snprintf(sql, sizeof sql,
-			 "INSERT INTO schema_version(version, applied_at) VALUES (3, '%s')", ts);
-		if (lite_exec(n, schema_v3) != 0 || lite_exec(n, sql) != 0)
-			goto fail;
-	}
-	if (v < 4) {
-		char ts[LITE_TS_MAX];
-		lite_wall_now(ts);
-		char sql[160];
-		snprintf(sql, sizeof sql,
-			 "INSERT INTO schema_version(version, applied_at) VALUES (4, '%s')", ts);
-		if (lite_exec(n, schema_v4) != 0 || lite_exec(n, sql) != 0)
+			 "INSERT INTO schema_version(version, applied_at) VALUES (%d, '%s')", k + 1, ts);
+		if (lite_exec(n, steps[k]) != 0 || lite_exec(n, sql) != 0)
 			goto fail;
 	}
 	/* The other node files own their tables; their schema functions are
