@@ -16,7 +16,19 @@ MANPREFIX  ?= $(DATADIR)/man
 PCDIR      ?= $(LIBDIR)/pkgconfig
 DESTDIR    ?=
 BUILD      ?= build
-SHARED     ?= $(abspath $(CURDIR)/../shared)
+# Test inputs (recorded node bodies, vectors) live in ../shared beside the
+# checkout. A clone made elsewhere from a local checkout finds them beside
+# the checkout it was cloned from (its origin).
+SHARED_HERE   := $(abspath $(CURDIR)/../shared)
+ifeq ($(wildcard $(SHARED_HERE)/fixtures),)
+SHARED_ORIGIN := $(shell git -C "$(CURDIR)" remote get-url origin 2>/dev/null)
+ifneq ($(SHARED_ORIGIN),)
+ifneq ($(wildcard $(SHARED_ORIGIN)/../shared/fixtures),)
+SHARED_HERE   := $(abspath $(SHARED_ORIGIN)/../shared)
+endif
+endif
+endif
+SHARED     ?= $(SHARED_HERE)
 
 CFLAGS     ?= -O2 -g
 WARN       := -Wall -Wextra -Wshadow -Werror
