@@ -9,7 +9,7 @@
  *   BENCH_NODE_ASSERTS=N   facts asserted per client mode (default 5000)
  *
  * Part 1 (asserts): a fresh node with a temporary database and the
- * stigmem-lite defaults (WAL, synchronous=NORMAL, 4 HTTP threads,
+ * stigmem-lite defaults (WAL, synchronous=NORMAL, one event loop,
  * checkpoint every 1000 facts). N distinct facts are asserted by one client
  * thread and N others by 8 client threads (each with its own stg_client);
  * the two modes, GET /healthz bursts (1 and 8 clients) and a raw libcurl
@@ -17,8 +17,9 @@
  * shared machine hits all of them alike. Printed: 8 clients / 1 client,
  * 1-client asserts/s / 1-client healthz/s (the HTTP round-trip floor of the
  * same node and client), process CPU per request (client and node share the
- * process, so this is the machine-load-independent cost), and asserts/s on
- * one reused connection (stg_client opens a connection per call).
+ * process, so this is the machine-load-independent cost), and asserts/s
+ * with raw libcurl on one reused connection (what stg_client costs over
+ * the bare HTTP exchange).
  *
  * Part 2 (recall): a second node starts with `--generate facts` (the
  * deterministic dataset of src/node/demo.c, loaded through the node's own

@@ -49,7 +49,8 @@ struct lite_options {
 					  thread; requests wait until it is loaded (lets an
 					  embedding program draw before the data is in) */
 	size_t max_body;               /* request body cap in bytes, default 1 MiB; larger => 413 */
-	int threads;                   /* HTTP worker threads, default 4 */
+	int threads;                   /* ignored: one event-loop thread serves every request
+					  (kept so that older callers still build) */
 	bool sync_full;                /* PRAGMA synchronous=FULL (fsync on every commit). Default
 					  NORMAL: in WAL mode a committed write survives a crash or
 					  kill -9 of the process; only an OS crash/power loss may drop

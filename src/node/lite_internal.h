@@ -1,25 +1,26 @@
 /* lite_internal.h — the contract between the files of stigmem-lite.
  *
- * Threading and locking rule: libmicrohttpd calls into server.c from its
- * worker threads; server.c takes node->lock (one mutex) before calling ANY
- * route handler and releases it after the response is built. So handlers,
- * and everything they call, run single-threaded with exclusive use of
- * node->db and never lock themselves. The dataset loader runs before the
- * HTTP daemon starts, or (load_in_background) on its own thread holding the
- * lock for the whole load. Write transactions: lite_tx_begin()/lite_tx_commit()/
- * lite_tx_rollback() (BEGIN IMMEDIATE; nesting is counted, only the
- * outermost commits). A 201 is sent only after the outermost COMMIT.
+ * Threading and locking rule: one event-loop thread (server.c) runs
+ * libmicrohttpd and every route handler; it holds node->lock while it
+ * processes a round of ready connections, so handlers, and everything they
+ * call, run single-threaded with exclusive use of node->db and never lock
+ * themselves. The dataset loader runs before the loop starts, or
+ * (load_in_background) on its own thread holding the lock for the whole
+ * load; a handler that runs first waits on load_cond. Write transactions:
+ * lite_tx_begin()/lite_tx_commit()/lite_tx_rollback() (BEGIN IMMEDIATE;
+ * nesting is counted, only the outermost commits). A 201 is sent only after
+ * the outermost COMMIT.
  *
- * Group commit: POST /v1/facts requests that arrive while another one holds
- * the lock share one SQLite transaction. server.c sets node->batch_req for
- * such a request; lite_tx_begin() then opens (or joins) the batch
- * transaction and wraps the request's own work in SAVEPOINT lite_req, so a
- * failing request rolls back only itself. The last request of a burst (no
- * other POST /v1/facts between its headers and the lock), any other route,
- * LITE_BATCH_MAX members, or a member that waited LITE_BATCH_WAIT_US commit
- * the batch (lite_batch_commit); every member waits for that COMMIT before
- * its response is sent, and answers 500 when it failed. Other routes commit a pending batch before they run, so reads
- * never see unacknowledged writes.
+ * Group commit: the POST /v1/facts requests read in one round of the event
+ * loop share one SQLite transaction. server.c sets node->batch_req for such
+ * a request; lite_tx_begin() then opens (or joins) the batch transaction and
+ * wraps the request's own work in SAVEPOINT lite_req, so a failing request
+ * rolls back only itself. A request that wrote into the batch is parked
+ * (its connection suspended, its response kept) until the batch commits:
+ * at the end of the round, before any other route runs (so reads never see
+ * unacknowledged writes), or at LITE_BATCH_MAX members
+ * (lite_batch_commit). Then the parked requests are answered, all with 500
+ * if that COMMIT failed.
  *
  * JSON: responses are cJSON trees handed to the lite_resp_* helpers which
  * take ownership. Floats are written Python-style ("1.0", "0.28") through
@@ -107,25 +108,25 @@ struct lite_node {
 		sqlite3_stmt *st;
 	} stmt_cache[128];           /* see lite_stmt() */
 	int n_stmt_cache;
-	/* Group commit (see the top of this file); all under `lock` except
-	 * writers_waiting (atomic). */
+	/* Group commit (see the top of this file); all under `lock`. */
 	bool batch_req;              /* the running handler may join the batch */
 	bool batch_open;             /* the batch transaction is open */
 	bool fts_ready;              /* schema v3 in place: index lazily */
 	long fts_pending;            /* facts inserted since the last index sync
 				      * (an upper bound: rollbacks keep it) */
 	bool batch_joined;           /* the running handler wrote into the batch */
-	int batch_members;           /* requests waiting for the batch COMMIT */
-	int writers_waiting;         /* POST /v1/facts requests waiting for `lock` */
-	void *batch_waiters;         /* server.c's list of waiting members */
-	pthread_cond_t batch_cond;   /* broadcast after each batch COMMIT */
+	void *loop;                  /* server.c's event-loop state (owned there) */
 	void *session_state;         /* session.c's table (NULL at start; lite_session_free) */
 	void *quota_state;           /* quota.c's buckets (NULL at start; lite_quota_free) */
 };
 
+/* Most requests answered by one group COMMIT. */
 #define LITE_BATCH_MAX 64
-/* The longest a group-commit member waits before committing by itself. */
-#define LITE_BATCH_WAIT_US 2000
+/* How long an open batch may wait for the next assert of a connection that
+ * just had one answered (see batch_wait in server.c), and how long such a
+ * connection counts as coming back. */
+#define LITE_GROUP_WAIT_US 1000
+#define LITE_WRITER_BACK_US 2000
 /* Facts that may wait for the lexical index before a commit indexes them. */
 #define LITE_FTS_LAG 256
 

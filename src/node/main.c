@@ -37,7 +37,7 @@ usage(FILE *f)
 	      "  --checkpoint-max-age SEC    cut a checkpoint when the last is older (default 60)\n"
 	      "  --tl-file PATH              local transparency log (default stigmem_tl.jsonl)\n"
 	      "  --max-body BYTES            request body cap, larger => 413 (default 1048576)\n"
-	      "  --threads N                 HTTP worker threads (default 4)\n"
+	      "  --threads N                 ignored; kept for old scripts (one event loop)\n"
 	      "  --sync normal|full          SQLite synchronous mode (default normal)\n"
 	      "  --fault-delay-ms MS[,RATE[,ROUTE]]   delay matching requests\n"
 	      "  --fault-status CODE[,RATE[,ROUTE]]   answer CODE instead\n"

@@ -1,6 +1,8 @@
-/* server.c — HTTP front of stigmem-lite (libmicrohttpd): request
- * collection, body cap, authentication, route dispatch, fault injection,
- * response helpers, start/stop and the demo loader. */
+/* server.c — HTTP front of stigmem-lite (libmicrohttpd): the event loop,
+ * request collection, body cap, authentication, route dispatch, group
+ * commit, fault injection, response helpers, start/stop and the demo
+ * loader. */
+#define _GNU_SOURCE /* ppoll: the event loop waits in microseconds */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
@@ -11,6 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -758,21 +763,62 @@ lite_query_bool(struct lite_req *rq, struct lite_resp *rs, const char *name, boo
 
 /* ---- dispatch -------------------------------------------------------------- */
 
-struct conn_ctx {
-	struct stg_buf body;
-	bool too_large;
-	bool writer_counted;         /* counted in node->writers_waiting */
+/* Per-request state (the connection's con_cls): created when the headers
+ * are in, freed by on_completed. */
+enum cc_state {
+	CC_NEW,                      /* body arriving, or complete and not yet run */
+	CC_DELAYED,                  /* suspended for --fault-delay-ms */
+	CC_READY,                    /* the delay is over: run the request */
+	CC_PARKED,                   /* wrote into the group-commit batch: suspended
+				      * until its COMMIT, response kept in rs */
+	CC_ANSWER,                   /* resumed after the COMMIT: send rs */
 };
 
-/* A POST /v1/facts counts as a writer on the way from its headers to the
- * node lock, so a group commit waits for writers still uploading. */
-static void
-writer_uncount(struct lite_node *n, struct conn_ctx *cc)
+/* Per-connection state (the socket context), for the group-commit wait:
+ * a connection whose last request was an assert is likely to send the
+ * next one soon. Linked in the loop's list while the connection is open. */
+struct sock_ctx {
+	struct sock_ctx *prev, *next;
+	uint64_t writer_until_us;    /* answered an assert; expected back until then */
+	bool in_batch;               /* a request of it is parked in the batch */
+};
+
+struct conn_ctx {
+	struct sock_ctx *sock;       /* the connection's (NULL if unknown) */
+	struct stg_buf body;
+	bool too_large;
+	enum cc_state state;
+	bool f_status, garbage, truncate; /* faults, decided once per request */
+	struct MHD_Connection *conn;
+	struct conn_ctx *next;       /* in the loop's parked or delayed list */
+	uint64_t wake_us;            /* CC_DELAYED: monotonic µs at which to resume */
+	int commit_rc;               /* CC_ANSWER: result of the batch COMMIT */
+	bool have_rs;                /* rs holds a kept response (freed with cc) */
+	struct lite_resp rs;
+};
+
+/* The event loop (node->loop): one thread runs libmicrohttpd in external
+ * epoll mode and every handler. Lists are touched only by that thread (and
+ * by lite_node_stop after it has joined it). */
+struct loop {
+	pthread_t thread;
+	bool started;
+	int wake_fd;                 /* eventfd written by lite_node_stop */
+	int stopping;                /* atomic */
+	struct conn_ctx *parked;     /* waiting for the batch COMMIT */
+	int n_parked;
+	struct conn_ctx *delayed;    /* waiting out a fault delay */
+	bool resumed;                /* connections were resumed: run again at once */
+	uint64_t batch_since_us;     /* when the open batch got its first member */
+	struct sock_ctx *socks;      /* open connections */
+};
+
+static uint64_t
+mono_us(void)
 {
-	if (cc->writer_counted) {
-		cc->writer_counted = false;
-		__atomic_sub_fetch(&n->writers_waiting, 1, __ATOMIC_SEQ_CST);
-	}
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
 static bool
@@ -978,28 +1024,121 @@ resp_done(struct lite_resp *rs)
 	}
 }
 
-/* A request waiting for the COMMIT of the group-commit batch it wrote into
- * (on its own stack; linked into node->batch_waiters under the lock). */
-struct batch_waiter {
-	struct batch_waiter *next;
-	bool done;
-	int rc;
-};
-
-/* Commit the open batch (under the lock) and wake its members. */
-static void
+/* Commit the open batch and resume its parked requests, which are answered
+ * in the loop's next round. Returns the COMMIT's result (0 when there was
+ * nothing to commit). */
+static int
 batch_flush(struct lite_node *n)
 {
-	if (!n->batch_open && !n->batch_waiters)
-		return;
+	struct loop *lp = n->loop;
+	if (!n->batch_open && !lp->parked)
+		return 0;
 	int rc = lite_batch_commit(n);
-	for (struct batch_waiter *w = n->batch_waiters; w; w = w->next) {
-		w->done = true;
-		w->rc = rc;
+	struct conn_ctx *c = lp->parked;
+	lp->parked = NULL;
+	lp->n_parked = 0;
+	lp->batch_since_us = 0;
+	while (c) {
+		struct conn_ctx *next = c->next;
+		c->next = NULL;
+		if (c->sock)
+			c->sock->in_batch = false;
+		c->commit_rc = rc;
+		c->state = CC_ANSWER;
+		MHD_resume_connection(c->conn);
+		c = next;
 	}
-	n->batch_waiters = NULL;
-	n->batch_members = 0;
-	pthread_cond_broadcast(&n->batch_cond);
+	lp->resumed = true;
+	return rc;
+}
+
+/* A 2xx whose write was lost with its batch becomes a 500. */
+static void
+commit_failed(struct lite_resp *rs, int rc)
+{
+	if (rc == 0 || rs->status >= 300)
+		return;
+	resp_done(rs);
+	memset(rs, 0, sizeof *rs);
+	stg_buf_init(&rs->body);
+	rs->content_type = "application/json";
+	lite_resp_internal(rs, "group commit failed");
+}
+
+/* Send rs with the request's output faults applied; rs stays the caller's. */
+static MHD_RESULT_T
+answer(struct MHD_Connection *conn, const struct conn_ctx *cc, const char *method,
+       struct lite_resp *rs)
+{
+	if (cc->garbage) {
+		stg_buf_reset(&rs->body);
+		stg_buf_puts(&rs->body, "<html>\x01\xff garbage {\"not\": json");
+		rs->status = 200;
+	}
+	if (strcmp(method, "HEAD") == 0)
+		stg_buf_reset(&rs->body);
+	return send_resp(conn, rs, cc->truncate);
+}
+
+/* Run a fully-read request (under the lock, in the loop thread). Fills rs;
+ * returns true when the request wrote into the open batch. */
+static bool
+run_request(struct lite_node *n, struct conn_ctx *cc, const char *url, const char *method,
+	    struct lite_resp *rs)
+{
+	struct lite_req rq;
+	memset(&rq, 0, sizeof rq);
+	rq.node = n;
+	rq.method = method;
+	rq.path = url;
+	rq.conn = cc->conn;
+	rq.body = cc->body.len ? cc->body.data : NULL;
+	rq.body_len = cc->body.len;
+
+	if (cc->too_large) {
+		lite_resp_413(rs);
+		return false;
+	}
+	if (cc->body.oom) {
+		lite_resp_internal(rs, "out of memory reading body");
+		return false;
+	}
+	if (cc->f_status) {
+		char msg[64];
+		snprintf(msg, sizeof msg, "injected fault %ld", n->opt.fault_status.value);
+		lite_resp_detail(rs, (int)n->opt.fault_status.value, msg);
+		if (n->opt.fault_status.value == 429)
+			lite_resp_header(rs, "Retry-After", "1");
+		return false;
+	}
+	char *pathcopy = split_path(url, &rq);
+	if (!pathcopy) {
+		lite_resp_internal(rs, "out of memory");
+		return false;
+	}
+	bool batchable = strcmp(method, "POST") == 0 && strcmp(url, "/v1/facts") == 0;
+	while (n->loading)
+		pthread_cond_wait(&n->load_cond, &n->lock);
+	if (!batchable)
+		batch_flush(n); /* reads and other writes see only committed data */
+	n->batch_req = batchable;
+	n->batch_joined = false;
+	if (n->load_error[0]) {
+		char msg[sizeof n->load_error + 40];
+		snprintf(msg, sizeof msg, "the dataset failed to load: %s", n->load_error);
+		lite_resp_detail(rs, 503, msg);
+	} else {
+		dispatch(&rq, rs);
+	}
+	if (n->tx_depth > 0) {
+		/* A handler left a transaction open: never keep it. */
+		lite_tx_rollback(n);
+	}
+	n->batch_req = false;
+	bool joined = n->batch_joined;
+	n->batch_joined = false;
+	free(pathcopy);
+	return joined;
 }
 
 static MHD_RESULT_T
@@ -1008,17 +1147,25 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 {
 	(void)version;
 	struct lite_node *n = cls;
+	struct loop *lp = n->loop;
 	struct conn_ctx *cc = *con_cls;
 	if (!cc) {
 		cc = calloc(1, sizeof *cc);
 		if (!cc)
 			return MHD_NO;
 		stg_buf_init(&cc->body);
-		*con_cls = cc;
-		if (strcmp(method, "POST") == 0 && strcmp(url, "/v1/facts") == 0) {
-			cc->writer_counted = true;
-			__atomic_add_fetch(&n->writers_waiting, 1, __ATOMIC_SEQ_CST);
+		cc->conn = conn;
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+		cc->sock = ci ? ci->socket_context : NULL;
+		if (cc->sock) {
+			/* An assert still arriving is worth waiting for; any
+			 * other request means this connection is no writer. */
+			bool assert_req = strcmp(method, "POST") == 0 &&
+					  strcmp(url, "/v1/facts") == 0;
+			cc->sock->writer_until_us = assert_req ? mono_us() + LITE_WRITER_BACK_US : 0;
 		}
+		*con_cls = cc;
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 							     MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl && strtoull(cl, NULL, 10) > n->opt.max_body)
@@ -1036,117 +1183,64 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		return MHD_YES;
 	}
 
+	switch (cc->state) {
+	case CC_ANSWER: {
+		commit_failed(&cc->rs, cc->commit_rc);
+		if (cc->sock)
+			cc->sock->writer_until_us = mono_us() + LITE_WRITER_BACK_US;
+		MHD_RESULT_T ret = answer(conn, cc, method, &cc->rs);
+		resp_done(&cc->rs);
+		cc->have_rs = false;
+		cc->state = CC_NEW;
+		return ret;
+	}
+	case CC_DELAYED:
+	case CC_PARKED:
+		return MHD_YES; /* still waiting (not called while suspended) */
+	case CC_NEW: {
+		bool f_delay = lite_fault_hit(n, &n->opt.fault_delay, url);
+		cc->f_status = lite_fault_hit(n, &n->opt.fault_status, url);
+		cc->garbage = lite_fault_hit(n, &n->opt.fault_garbage, url);
+		cc->truncate = lite_fault_hit(n, &n->opt.fault_truncate, url);
+		if (f_delay && n->opt.fault_delay.value > 0) {
+			/* Other requests go on while this one waits. */
+			cc->state = CC_DELAYED;
+			cc->wake_us = mono_us() + (uint64_t)n->opt.fault_delay.value * 1000u;
+			cc->next = lp->delayed;
+			lp->delayed = cc;
+			MHD_suspend_connection(conn);
+			return MHD_YES;
+		}
+		break;
+	}
+	case CC_READY:
+		break;
+	}
+	cc->state = CC_NEW;
+
 	struct lite_resp rs;
 	memset(&rs, 0, sizeof rs);
 	stg_buf_init(&rs.body);
 	rs.status = 200;
 	rs.content_type = "application/json";
-	struct lite_req rq;
-	memset(&rq, 0, sizeof rq);
-	rq.node = n;
-	rq.method = method;
-	rq.path = url;
-	rq.conn = conn;
-	rq.body = cc->body.len ? cc->body.data : NULL;
-	rq.body_len = cc->body.len;
-	bool truncate = false, garbage = false;
-
-	/* Faults are decided before the work (delay happens unlocked). */
-	pthread_mutex_lock(&n->lock);
-	bool f_delay = lite_fault_hit(n, &n->opt.fault_delay, url);
-	bool f_status = lite_fault_hit(n, &n->opt.fault_status, url);
-	garbage = lite_fault_hit(n, &n->opt.fault_garbage, url);
-	truncate = lite_fault_hit(n, &n->opt.fault_truncate, url);
-	pthread_mutex_unlock(&n->lock);
-	if (f_delay && n->opt.fault_delay.value > 0) {
-		struct timespec ts = {n->opt.fault_delay.value / 1000,
-				      (n->opt.fault_delay.value % 1000) * 1000000L};
-		nanosleep(&ts, NULL);
+	if (run_request(n, cc, url, method, &rs)) {
+		if (lp->n_parked + 1 < LITE_BATCH_MAX) {
+			/* Answered after the batch COMMIT. */
+			cc->rs = rs;
+			cc->have_rs = true;
+			cc->state = CC_PARKED;
+			cc->next = lp->parked;
+			lp->parked = cc;
+			if (lp->n_parked++ == 0)
+				lp->batch_since_us = mono_us();
+			if (cc->sock)
+				cc->sock->in_batch = true;
+			MHD_suspend_connection(conn);
+			return MHD_YES;
+		}
+		commit_failed(&rs, batch_flush(n));
 	}
-
-	char *pathcopy = NULL;
-	if (cc->too_large) {
-		lite_resp_413(&rs);
-	} else if (cc->body.oom) {
-		lite_resp_internal(&rs, "out of memory reading body");
-	} else if (f_status) {
-		char msg[64];
-		snprintf(msg, sizeof msg, "injected fault %ld", n->opt.fault_status.value);
-		lite_resp_detail(&rs, (int)n->opt.fault_status.value, msg);
-		if (n->opt.fault_status.value == 429) {
-			lite_resp_header(&rs, "Retry-After", "1");
-		}
-	} else if (!(pathcopy = split_path(url, &rq))) {
-		lite_resp_internal(&rs, "out of memory");
-	} else {
-		bool batchable = strcmp(method, "POST") == 0 && strcmp(url, "/v1/facts") == 0;
-		struct batch_waiter w = {NULL, false, 0};
-		pthread_mutex_lock(&n->lock);
-		while (n->loading)
-			pthread_cond_wait(&n->load_cond, &n->lock);
-		writer_uncount(n, cc);
-		if (!batchable)
-			batch_flush(n); /* reads and other writes see only committed data */
-		n->batch_req = batchable;
-		n->batch_joined = false;
-		if (n->load_error[0]) {
-			char msg[sizeof n->load_error + 40];
-			snprintf(msg, sizeof msg, "the dataset failed to load: %s", n->load_error);
-			lite_resp_detail(&rs, 503, msg);
-		} else {
-			dispatch(&rq, &rs);
-		}
-		if (n->tx_depth > 0) {
-			/* A handler left a transaction open: never keep it. */
-			lite_tx_rollback(n);
-		}
-		n->batch_req = false;
-		if (n->batch_joined) {
-			w.next = n->batch_waiters;
-			n->batch_waiters = &w;
-			n->batch_members++;
-		}
-		/* The last writer of a burst commits for everyone. */
-		if (n->batch_open &&
-		    (__atomic_load_n(&n->writers_waiting, __ATOMIC_SEQ_CST) == 0 ||
-		     n->batch_members >= LITE_BATCH_MAX))
-			batch_flush(n);
-		/* Members wait for the last writer's COMMIT, but never longer
-		 * than LITE_BATCH_WAIT_US: a writer still uploading its body
-		 * must not hold the others' answers. */
-		if (n->batch_joined) {
-			struct timespec until;
-			clock_gettime(CLOCK_REALTIME, &until);
-			until.tv_nsec += LITE_BATCH_WAIT_US * 1000L;
-			if (until.tv_nsec >= 1000000000L) {
-				until.tv_sec++;
-				until.tv_nsec -= 1000000000L;
-			}
-			while (!w.done)
-				if (pthread_cond_timedwait(&n->batch_cond, &n->lock, &until) ==
-					    ETIMEDOUT &&
-				    !w.done)
-					batch_flush(n);
-		}
-		n->batch_joined = false;
-		pthread_mutex_unlock(&n->lock);
-		if (w.rc != 0 && rs.status < 300) {
-			resp_done(&rs);
-			memset(&rs, 0, sizeof rs);
-			stg_buf_init(&rs.body);
-			rs.content_type = "application/json";
-			lite_resp_internal(&rs, "group commit failed");
-		}
-	}
-	free(pathcopy);
-	if (garbage) {
-		stg_buf_reset(&rs.body);
-		stg_buf_puts(&rs.body, "<html>\x01\xff garbage {\"not\": json");
-		rs.status = 200;
-	}
-	if (strcmp(method, "HEAD") == 0)
-		stg_buf_reset(&rs.body);
-	MHD_RESULT_T ret = send_resp(conn, &rs, truncate);
+	MHD_RESULT_T ret = answer(conn, cc, method, &rs);
 	resp_done(&rs);
 	return ret;
 }
@@ -1160,11 +1254,144 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	(void)toe;
 	struct conn_ctx *cc = *con_cls;
 	if (cc) {
-		writer_uncount(cls, cc);
+		if (cc->have_rs)
+			resp_done(&cc->rs);
 		stg_buf_done(&cc->body);
 		free(cc);
 		*con_cls = NULL;
 	}
+}
+
+/* Resume the delayed requests whose time has come (all when `all`); returns
+ * the microseconds until the next one is due, or -1 when none waits. */
+static long long
+resume_delayed(struct lite_node *n, bool all)
+{
+	struct loop *lp = n->loop;
+	uint64_t now = mono_us();
+	long long next = -1;
+	struct conn_ctx **pp = &lp->delayed;
+	while (*pp) {
+		struct conn_ctx *c = *pp;
+		if (all || c->wake_us <= now) {
+			*pp = c->next;
+			c->next = NULL;
+			c->state = CC_READY;
+			MHD_resume_connection(c->conn);
+			lp->resumed = true;
+			continue;
+		}
+		long long left = (long long)(c->wake_us - now);
+		if (next < 0 || left < next)
+			next = left;
+		pp = &c->next;
+	}
+	return next;
+}
+
+/* Group-commit wait: microseconds the open batch may still wait for more
+ * asserts (0 = commit now). It waits only while some other connection
+ * that just got an assert answered may send the next one, and never longer
+ * than LITE_GROUP_WAIT_US after its first member; a lone writer never
+ * waits. */
+static long long
+batch_wait(struct lite_node *n)
+{
+	struct loop *lp = n->loop;
+	if (!lp->parked || lp->n_parked + 1 >= LITE_BATCH_MAX)
+		return 0;
+	uint64_t now = mono_us();
+	if (now >= lp->batch_since_us + LITE_GROUP_WAIT_US)
+		return 0;
+	for (struct sock_ctx *k = lp->socks; k; k = k->next)
+		if (!k->in_batch && k->writer_until_us > now)
+			return (long long)(lp->batch_since_us + LITE_GROUP_WAIT_US - now);
+	return 0;
+}
+
+static void
+on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+	      enum MHD_ConnectionNotificationCode toe)
+{
+	(void)conn;
+	struct lite_node *n = cls;
+	struct loop *lp = n->loop;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		struct sock_ctx *k = calloc(1, sizeof *k);
+		if (k) {
+			k->next = lp->socks;
+			if (lp->socks)
+				lp->socks->prev = k;
+			lp->socks = k;
+		}
+		*socket_context = k;
+	} else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+		struct sock_ctx *k = *socket_context;
+		if (k) {
+			if (k->prev)
+				k->prev->next = k->next;
+			else
+				lp->socks = k->next;
+			if (k->next)
+				k->next->prev = k->prev;
+			free(k);
+		}
+		*socket_context = NULL;
+	}
+}
+
+/* The event loop: wait for network activity, a delay coming due or a stop;
+ * then, under the node lock, run one round of libmicrohttpd (every ready
+ * request; asserts join one batch) and commit that round's batch. */
+static void *
+loop_main(void *arg)
+{
+	struct lite_node *n = arg;
+	struct loop *lp = n->loop;
+	struct MHD_Daemon *d = n->daemon;
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_EPOLL_FD);
+	int epfd = di ? di->epoll_fd : -1;
+	long long due = -1;  /* µs until a delayed request or the batch is due */
+	while (!__atomic_load_n(&lp->stopping, __ATOMIC_ACQUIRE)) {
+		long long timeout = -1;
+		MHD_UNSIGNED_LONG_LONG mt;
+		if (lp->resumed)
+			timeout = 0;
+		else if (MHD_get_timeout(d, &mt) == MHD_YES)
+			timeout = mt > (MHD_UNSIGNED_LONG_LONG)INT_MAX ? (long long)INT_MAX * 1000
+								    : (long long)mt * 1000;
+		if (due >= 0 && (timeout < 0 || due < timeout))
+			timeout = due;
+		struct pollfd pf[2] = {{.fd = epfd, .events = POLLIN},
+				       {.fd = lp->wake_fd, .events = POLLIN}};
+		struct timespec ts = {(time_t)(timeout / 1000000), (long)(timeout % 1000000) * 1000};
+		if (ppoll(pf, 2, timeout < 0 ? NULL : &ts, NULL) < 0 && errno != EINTR) {
+			lite_log(n, "event loop: poll: %s", strerror(errno));
+			struct timespec pause = {0, 10 * 1000000L};
+			nanosleep(&pause, NULL);
+		}
+		if (__atomic_load_n(&lp->stopping, __ATOMIC_ACQUIRE))
+			break;
+		lp->resumed = false;
+		pthread_mutex_lock(&n->lock);
+		resume_delayed(n, false);
+		MHD_run(d);
+		due = resume_delayed(n, false); /* and learn when the next is due */
+		long long bw = batch_wait(n);
+		if (bw == 0)
+			batch_flush(n);
+		else if (due < 0 || bw < due)
+			due = bw;
+		pthread_mutex_unlock(&n->lock);
+	}
+	/* Leave nothing suspended for MHD_stop_daemon: a parked write is
+	 * committed (its client may not hear of it, as with any cut
+	 * connection), delayed requests are dropped. */
+	pthread_mutex_lock(&n->lock);
+	batch_flush(n);
+	resume_delayed(n, true);
+	pthread_mutex_unlock(&n->lock);
+	return NULL;
 }
 
 /* ---- demo loader --------------------------------------------------------- */
@@ -1314,7 +1541,6 @@ lite_options_init(struct lite_options *o)
 	o->checkpoint_interval = 1000;
 	o->checkpoint_max_age_s = 60;
 	o->max_body = 1024 * 1024;
-	o->threads = 4;
 	o->quota_read_per_hour = 5000;
 	o->quota_write_per_hour = 1000;
 }
@@ -1350,11 +1576,18 @@ lite_node_start(const struct lite_options *o, char *err, size_t err_cap)
 	n->opt = *o;
 	if (!n->opt.max_body)
 		n->opt.max_body = 1024 * 1024;
-	if (n->opt.threads <= 0)
-		n->opt.threads = 4;
 	pthread_mutex_init(&n->lock, NULL);
-	pthread_cond_init(&n->batch_cond, NULL);
 	pthread_cond_init(&n->load_cond, NULL);
+	struct loop *lp = calloc(1, sizeof *lp);
+	if (!lp) {
+		pthread_mutex_destroy(&n->lock);
+		pthread_cond_destroy(&n->load_cond);
+		free(n);
+		snprintf(err, err_cap, "out of memory");
+		return NULL;
+	}
+	lp->wake_fd = -1;
+	n->loop = lp;
 	n->host = strdup(o->host ? o->host : "127.0.0.1");
 	n->db_path = strdup(o->db_path ? o->db_path : "stigmem-lite.db");
 	n->tl_path = strdup(o->tl_path ? o->tl_path : "stigmem_tl.jsonl");
@@ -1418,7 +1651,13 @@ lite_node_start(const struct lite_options *o, char *err, size_t err_cap)
 
 	struct sockaddr_storage ss;
 	memset(&ss, 0, sizeof ss);
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | (o->quiet ? 0u : MHD_USE_ERROR_LOG);
+	if (MHD_is_feature_supported(MHD_FEATURE_EPOLL) != MHD_YES) {
+		snprintf(err, err_cap, "this libmicrohttpd has no epoll support");
+		goto fail;
+	}
+	/* One event loop of our own (loop_main): external epoll. */
+	unsigned flags = MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO |
+			 (o->quiet ? 0u : MHD_USE_ERROR_LOG);
 	socklen_t sl;
 	const char *h = n->host;
 	if (strcmp(h, "localhost") == 0)
@@ -1442,14 +1681,20 @@ lite_node_start(const struct lite_options *o, char *err, size_t err_cap)
 	(void)sl;
 	struct MHD_Daemon *d = MHD_start_daemon(
 		flags, (uint16_t)o->port, NULL, NULL, on_request, n, MHD_OPTION_SOCK_ADDR, &ss,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)n->opt.threads, MHD_OPTION_NOTIFY_COMPLETED,
-		on_completed, n, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, n, MHD_OPTION_NOTIFY_CONNECTION,
+		on_connection, n, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)LITE_CONN_MEMORY, MHD_OPTION_END);
 	if (!d) {
 		snprintf(err, err_cap, "cannot listen on %s:%d", n->host, o->port);
 		goto fail;
 	}
 	n->daemon = d;
+	lp->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (lp->wake_fd < 0) {
+		snprintf(err, err_cap, "cannot create the event loop's wake-up descriptor: %s",
+			 strerror(errno));
+		goto fail;
+	}
 	if (bg_load) {
 		if (pthread_create(&n->loader, NULL, loader_main, n) != 0) {
 			snprintf(err, err_cap, "cannot start the dataset loader thread");
@@ -1457,6 +1702,11 @@ lite_node_start(const struct lite_options *o, char *err, size_t err_cap)
 		}
 		n->loader_started = true;
 	}
+	if (pthread_create(&lp->thread, NULL, loop_main, n) != 0) {
+		snprintf(err, err_cap, "cannot start the event loop thread");
+		goto fail;
+	}
+	lp->started = true;
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	n->port = di ? di->port : o->port;
 	if (o->node_url)
@@ -1484,15 +1734,26 @@ lite_node_stop(struct lite_node *n)
 {
 	if (!n)
 		return;
+	struct loop *lp = n->loop;
 	if (n->loader_started)
 		pthread_join(n->loader, NULL);
+	if (lp && lp->started) {
+		__atomic_store_n(&lp->stopping, 1, __ATOMIC_RELEASE);
+		uint64_t one = 1;
+		while (write(lp->wake_fd, &one, sizeof one) < 0 && errno == EINTR)
+			;
+		pthread_join(lp->thread, NULL);
+	}
 	if (n->daemon)
 		MHD_stop_daemon((struct MHD_Daemon *)n->daemon);
 	n->daemon = NULL;
+	if (lp && lp->wake_fd >= 0)
+		close(lp->wake_fd);
+	free(lp);
+	n->loop = NULL;
 	lite_store_close(n);
 	lite_session_free(n);
 	lite_quota_free(n);
-	pthread_cond_destroy(&n->batch_cond);
 	pthread_cond_destroy(&n->load_cond);
 	pthread_mutex_destroy(&n->lock);
 	struct lite_fault *fs[] = {&n->opt.fault_delay, &n->opt.fault_status, &n->opt.fault_garbage,

@@ -31,22 +31,19 @@ tst_resp_free(struct tst_resp *r)
 	memset(r, 0, sizeof *r);
 }
 
-struct tst_resp
-tst_req(int port, const char *method, const char *path, const char *body, const char *const *hdrs)
+/* One exchange on handle c (kept by the caller, so its connection stays
+ * open between calls). */
+static struct tst_resp
+req_on(CURL *c, int port, const char *method, const char *path, const char *body,
+       const char *const *hdrs)
 {
 	struct tst_resp r;
 	char url[4096], tc[64];
 	struct curl_slist *sl = NULL;
-	CURL *c;
 
 	memset(&r, 0, sizeof r);
 	stg_buf_init(&r.body);
 	stg_buf_init(&r.headers);
-	c = curl_easy_init();
-	if (c == NULL) {
-		r.rc = CURLE_FAILED_INIT;
-		return r;
-	}
 	snprintf(url, sizeof url, "http://127.0.0.1:%d%s", port, path);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
@@ -61,6 +58,10 @@ tst_req(int port, const char *method, const char *path, const char *body, const 
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
 		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
 		sl = curl_slist_append(sl, "Content-Type: application/json");
+	} else {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, NULL);
+		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
 	}
 	sl = curl_slist_append(sl, "Expect:");
 	for (size_t i = 0; hdrs != NULL && hdrs[i] != NULL; i++)
@@ -68,8 +69,8 @@ tst_req(int port, const char *method, const char *path, const char *body, const 
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, sl);
 	r.rc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
 	curl_slist_free_all(sl);
-	curl_easy_cleanup(c);
 	if (r.body.len > 0)
 		r.json = cJSON_ParseWithLength(r.body.data, r.body.len);
 	if (tst_header(&r, "x-total-count", tc, sizeof tc)) {
@@ -81,6 +82,31 @@ tst_req(int port, const char *method, const char *path, const char *body, const 
 		r.total_count[k] = '\0';
 	}
 	return r;
+}
+
+struct tst_resp
+tst_req(int port, const char *method, const char *path, const char *body, const char *const *hdrs)
+{
+	struct tst_resp r;
+	CURL *c = curl_easy_init();
+
+	if (c == NULL) {
+		memset(&r, 0, sizeof r);
+		stg_buf_init(&r.body);
+		stg_buf_init(&r.headers);
+		r.rc = CURLE_FAILED_INIT;
+		return r;
+	}
+	r = req_on(c, port, method, path, body, hdrs);
+	curl_easy_cleanup(c);
+	return r;
+}
+
+struct tst_resp
+tst_req_keep(CURL *c, int port, const char *method, const char *path, const char *body,
+	     const char *const *hdrs)
+{
+	return req_on(c, port, method, path, body, hdrs);
 }
 
 struct tst_resp

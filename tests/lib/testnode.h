@@ -45,6 +45,11 @@ void tst_resp_free(struct tst_resp *r);
  * fails the test: transport errors show in .rc. Free with tst_resp_free(). */
 struct tst_resp tst_req(int port, const char *method, const char *path, const char *body,
 			const char *const *hdrs);
+/* tst_req on the caller's handle c (from curl_easy_init(), cleaned up by
+ * the caller), so consecutive calls reuse one keep-alive connection, as
+ * the SDK does. */
+struct tst_resp tst_req_keep(CURL *c, int port, const char *method, const char *path,
+			     const char *body, const char *const *hdrs);
 /* tst_req(port, "GET", path, NULL, NULL). */
 struct tst_resp tst_get(int port, const char *path);
 /* tst_req(port, "POST", path, body, NULL). */
