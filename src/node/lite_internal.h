@@ -120,6 +120,12 @@ struct lite_node {
 	void *quota_state;           /* quota.c's buckets (NULL at start; lite_quota_free) */
 };
 
+/* walvfs.c: the name of the VFS that writes each WAL commit in one
+ * system call (registered on first use), or NULL when it could not be
+ * registered (then open with the default VFS). */
+#define LITE_WALVFS_NAME "stigmem-lite-wal"
+const char *lite_walvfs(void);
+
 /* Most requests answered by one group COMMIT. */
 #define LITE_BATCH_MAX 64
 /* How long an open batch may wait for the next assert of a connection that

@@ -667,11 +667,25 @@ prof_dump(void)
 	}
 }
 
+/* Process-wide SQLite settings, before its first use: no memory
+ * statistics (each allocation took a global mutex to count itself). A
+ * program that used SQLite earlier keeps its settings (the call then fails
+ * harmlessly). */
+static void
+sqlite_setup(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int
 lite_store_open(struct lite_node *n, char *err, size_t err_cap)
 {
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
-	if (sqlite3_open_v2(n->db_path, &n->db, flags, NULL) != SQLITE_OK) {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, sqlite_setup);
+	/* No SQLite mutexes on the connection: only the thread holding the
+	 * node lock uses it (see lite_internal.h). */
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+	if (sqlite3_open_v2(n->db_path, &n->db, flags, lite_walvfs()) != SQLITE_OK) {
 		snprintf(err, err_cap, "cannot open database %s: %s", n->db_path,
 			 n->db ? sqlite3_errmsg(n->db) : "out of memory");
 		sqlite3_close(n->db);
