@@ -108,6 +108,10 @@ stg_client_free(struct stg_client *c)
 {
 	if (c == NULL)
 		return;
+	if (c->idle_easy != NULL)
+		curl_easy_cleanup(c->idle_easy);
+	if (c->idle_lock_ok)
+		pthread_mutex_destroy(&c->idle_lock);
 	if (c->share != NULL)
 		curl_share_cleanup(c->share);
 	if (c->share_lock_ok)
@@ -196,6 +200,7 @@ stg_client_new(const struct stg_client_options *opts, struct stg_error *err)
 		return NULL;
 	}
 	share_setup(c);
+	c->idle_lock_ok = pthread_mutex_init(&c->idle_lock, NULL) == 0;
 	c->connect_timeout_ms =
 		opts->connect_timeout_ms > 0 ? opts->connect_timeout_ms : STG_DEFAULT_CONNECT_TIMEOUT_MS;
 	c->timeout_ms = opts->timeout_ms > 0 ? opts->timeout_ms : STG_DEFAULT_TIMEOUT_MS;
@@ -245,6 +250,39 @@ stg_client_key_refused(const struct stg_client *c)
 	return c->key != NULL && !c->is_https && !c->is_loopback && !c->allow_insecure_key;
 }
 
+/* The kept easy handle, or NULL (none kept, or another call has it). */
+static CURL *
+idle_take(struct stg_client *c)
+{
+	CURL *e = NULL;
+
+	if (c->idle_lock_ok && pthread_mutex_trylock(&c->idle_lock) == 0) {
+		e = c->idle_easy;
+		c->idle_easy = NULL;
+		pthread_mutex_unlock(&c->idle_lock);
+	}
+	return e;
+}
+
+/* Keep e for the next blocking call (reset now: it must not point at the
+ * finished call's header list), or clean it up when one is kept already. */
+static void
+idle_put(struct stg_client *c, CURL *e)
+{
+	if (e == NULL)
+		return;
+	curl_easy_reset(e);
+	if (c->idle_lock_ok && pthread_mutex_trylock(&c->idle_lock) == 0) {
+		if (c->idle_easy == NULL) {
+			c->idle_easy = e;
+			e = NULL;
+		}
+		pthread_mutex_unlock(&c->idle_lock);
+	}
+	if (e != NULL)
+		curl_easy_cleanup(e);
+}
+
 enum stg_status
 stg_client_execute(struct stg_client *c, const struct stg_request *req, struct stg_arena *arena,
 		   void **out, struct stg_call_info *info, struct stg_error *err)
@@ -260,7 +298,7 @@ stg_client_execute(struct stg_client *c, const struct stg_request *req, struct s
 		memset(info, 0, sizeof *info);
 	if (c == NULL || req == NULL)
 		return stg_error_set(err, STG_ERR_USAGE, "no client or request");
-	st = stg_http_xfer_setup(&x, c, req, err);
+	st = stg_http_xfer_setup_on(&x, c, req, idle_take(c), err);
 	if (st != STG_OK) {
 		stg_http_xfer_done(&x);
 		return st;
@@ -269,7 +307,10 @@ stg_client_execute(struct stg_client *c, const struct stg_request *req, struct s
 		curl_easy_setopt(x.easy, CURLOPT_SHARE, c->share);
 	rc = curl_easy_perform(x.easy);
 	st = stg_http_xfer_finish(&x, rc, arena, out, info, err);
+	CURL *e = x.easy;
+	x.easy = NULL;
 	stg_http_xfer_done(&x);
+	idle_put(c, e);
 	return st;
 }
 

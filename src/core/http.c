@@ -105,12 +105,23 @@ enum stg_status
 stg_http_xfer_setup(struct stg_http_xfer *x, struct stg_client *c, const struct stg_request *req,
 		    struct stg_error *err)
 {
+	return stg_http_xfer_setup_on(x, c, req, NULL, err);
+}
+
+enum stg_status
+stg_http_xfer_setup_on(struct stg_http_xfer *x, struct stg_client *c,
+		       const struct stg_request *req, CURL *easy, struct stg_error *err)
+{
 	struct stg_buf url;
 	bool ok = true;
 	CURL *e;
 
 	memset(x, 0, sizeof *x);
 	stg_buf_init(&x->body);
+	if (easy != NULL) {
+		curl_easy_reset(easy);
+		x->easy = easy;
+	}
 	x->start_ms = stg_http_now_ms();
 	x->kind = req->kind;
 	x->decode_flags = req->has_decode_flags ? req->decode_flags : c->decode_flags;
@@ -132,7 +143,7 @@ stg_http_xfer_setup(struct stg_http_xfer *x, struct stg_client *c, const struct 
 	if (x->url == NULL)
 		return stg_error_set(err, STG_ERR_NOMEM, "out of memory");
 
-	e = x->easy = curl_easy_init();
+	e = x->easy = x->easy != NULL ? x->easy : curl_easy_init();
 	if (e == NULL)
 		return stg_error_set(err, STG_ERR_TRANSPORT, "could not create a transfer handle");
 

@@ -129,9 +129,13 @@ const char *lite_walvfs(void);
 /* Most requests answered by one group COMMIT. */
 #define LITE_BATCH_MAX 64
 /* How long an open batch may wait for the next assert of a connection that
- * just had one answered (see batch_wait in server.c), and how long such a
- * connection counts as coming back. */
+ * just had one answered (see batch_wait in server.c): at most
+ * LITE_GROUP_WAIT_US after its first member and LITE_GROUP_GAP_US after its
+ * latest; and how long such a connection counts as coming back. Measured
+ * with bench_node, 8 keep-alive clients: no wait 3.9 asserts per commit,
+ * 5,100-5,900/s; these values 7.9-8.0 per commit, 7,500-8,000/s. */
 #define LITE_GROUP_WAIT_US 1000
+#define LITE_GROUP_GAP_US 200
 #define LITE_WRITER_BACK_US 2000
 /* Facts that may wait for the lexical index before a commit indexes them. */
 #define LITE_FTS_LAG 256

@@ -810,6 +810,7 @@ struct loop {
 	struct conn_ctx *delayed;    /* waiting out a fault delay */
 	bool resumed;                /* connections were resumed: run again at once */
 	uint64_t batch_since_us;     /* when the open batch got its first member */
+	uint64_t last_join_us;       /* when its latest member joined */
 	struct sock_ctx *socks;      /* open connections */
 };
 
@@ -1231,8 +1232,9 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 			cc->state = CC_PARKED;
 			cc->next = lp->parked;
 			lp->parked = cc;
+			lp->last_join_us = mono_us();
 			if (lp->n_parked++ == 0)
-				lp->batch_since_us = mono_us();
+				lp->batch_since_us = lp->last_join_us;
 			if (cc->sock)
 				cc->sock->in_batch = true;
 			MHD_suspend_connection(conn);
@@ -1291,9 +1293,9 @@ resume_delayed(struct lite_node *n, bool all)
 
 /* Group-commit wait: microseconds the open batch may still wait for more
  * asserts (0 = commit now). It waits only while some other connection
- * that just got an assert answered may send the next one, and never longer
- * than LITE_GROUP_WAIT_US after its first member; a lone writer never
- * waits. */
+ * that just got an assert answered may send the next one, no longer than
+ * LITE_GROUP_GAP_US after its latest member and LITE_GROUP_WAIT_US after
+ * its first; a lone writer never waits. */
 static long long
 batch_wait(struct lite_node *n)
 {
@@ -1301,11 +1303,14 @@ batch_wait(struct lite_node *n)
 	if (!lp->parked || lp->n_parked + 1 >= LITE_BATCH_MAX)
 		return 0;
 	uint64_t now = mono_us();
-	if (now >= lp->batch_since_us + LITE_GROUP_WAIT_US)
+	uint64_t until = lp->batch_since_us + LITE_GROUP_WAIT_US;
+	if (lp->last_join_us + LITE_GROUP_GAP_US < until)
+		until = lp->last_join_us + LITE_GROUP_GAP_US;
+	if (now >= until)
 		return 0;
 	for (struct sock_ctx *k = lp->socks; k; k = k->next)
 		if (!k->in_batch && k->writer_until_us > now)
-			return (long long)(lp->batch_since_us + LITE_GROUP_WAIT_US - now);
+			return (long long)(until - now);
 	return 0;
 }
 
