@@ -1661,7 +1661,7 @@ lite_node_start(const struct lite_options *o, char *err, size_t err_cap)
 		goto fail;
 	}
 	/* One event loop of our own (loop_main): external epoll. */
-	unsigned flags = MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO |
+	unsigned flags = MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
 			 (o->quiet ? 0u : MHD_USE_ERROR_LOG);
 	socklen_t sl;
 	const char *h = n->host;
