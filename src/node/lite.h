@@ -70,6 +70,9 @@ struct lite_options {
 	long quota_read_per_hour;      /* --quota-read N: fact_read bucket of each API key
 					  (capacity and refill per hour), default 5000; 0 = unlimited */
 	long quota_write_per_hour;     /* --quota-write N: fact_write bucket, default 1000; 0 = unlimited */
+	long delivery_interval_ms;     /* --delivery-interval SEC: subscription event delivery sweep
+					  (webhook POST / wake line on stderr) every this many ms,
+					  default 30000 as the reference; <= 0 = no delivery */
 };
 
 /* Fill `o` with the defaults above. */

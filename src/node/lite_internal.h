@@ -118,6 +118,7 @@ struct lite_node {
 	void *loop;                  /* server.c's event-loop state (owned there) */
 	void *session_state;         /* session.c's table (NULL at start; lite_session_free) */
 	void *quota_state;           /* quota.c's buckets (NULL at start; lite_quota_free) */
+	void *delivery_state;        /* delivery.c's thread (NULL when not running) */
 };
 
 /* walvfs.c: the name of the VFS that writes each WAL commit in one
@@ -418,6 +419,8 @@ void lite_stmt_done(sqlite3_stmt *st);
 void lite_now(struct lite_node *n, char out[LITE_TS_MAX]);
 /* Current wall time in the same format without the monotonic bump. */
 void lite_wall_now(char out[LITE_TS_MAX]);
+/* Wall-clock time plus delta_us, in the same format (not monotonic). */
+void lite_wall_after(long long delta_us, char out[LITE_TS_MAX]);
 /* HLC tick "<wall_ms>.<counter>". */
 void lite_hlc(struct lite_node *n, char out[LITE_HLC_MAX]);
 /* Random UUIDv4 text. */
@@ -471,6 +474,30 @@ int lite_route_sub_events(struct lite_req *rq, struct lite_resp *rs);
 
 /* Subscription fan-out for a new local fact (inside the insert tx). */
 int lite_subs_on_insert(struct lite_node *n, const struct lite_fact_row *row);
+/* The payload of a stored subscription event (its JSON text, may be NULL)
+ * as served and delivered: string/text values sanitized, with
+ * sanitizer_warnings when anything was changed. Caller cJSON_Delete()s. */
+cJSON *lite_sub_payload(const char *ptxt);
+
+/* delivery.c: subscription event delivery, as the reference node's sweep.
+ * Every opt.delivery_interval_ms (<= 0: never) a thread takes up to 100
+ * due pending events (subscription circuit closed, retry time reached),
+ * delivers them without the node lock (webhook: POST to the delivery
+ * address, 10 s timeout; wake: one JSON line on stderr) and records the
+ * outcome: 2xx/3xx delivered; 410 deletes the subscription; anything else
+ * retries after min(2^attempts, 300) s, and the subscription's 10th
+ * failure in a row opens its circuit (that event: failed).
+ * lite_delivery_schema: its table (idempotent, every open). start/stop:
+ * from lite_node_start/lite_node_stop (stop joins the thread; a delivery
+ * in flight is abandoned and retried on the next start). */
+int lite_delivery_schema(struct lite_node *n);
+int lite_delivery_start(struct lite_node *n);
+void lite_delivery_stop(struct lite_node *n);
+
+/* server.c: commit the open group-commit batch and let its parked requests
+ * be answered (under the lock; for work that needs its own transaction
+ * outside a request). */
+void lite_loop_flush(struct lite_node *n);
 
 /* Implemented by recall.c: POST /v1/recall (§5). */
 int lite_route_recall(struct lite_req *rq, struct lite_resp *rs);

@@ -45,6 +45,8 @@ usage(FILE *f)
 	      "  --fault-truncate RATE[,ROUTE]        cut the body in half and close\n"
 	      "  --quota-read N              fact_read requests per hour per API key (default 5000; 0 = unlimited)\n"
 	      "  --quota-write N             fact_write requests per hour per API key (default 1000; 0 = unlimited)\n"
+	      "  --delivery-interval SEC     deliver subscription events every SEC seconds (default 30;\n"
+	      "                              decimals allowed; 0 = never)\n"
 	      "  --quiet                     no log lines\n"
 	      "  --help, --version\n",
 	      f);
@@ -148,6 +150,17 @@ main(int argc, char **argv)
 		} else if (strcmp(a, "--quota-read") == 0) {
 			NEEDV();
 			o.quota_read_per_hour = num_arg(a, v, 0);
+		} else if (strcmp(a, "--delivery-interval") == 0) {
+			NEEDV();
+			char *end;
+			errno = 0;
+			double sec = strtod(v, &end);
+			if (!*v || *end || errno || !(sec >= 0) || sec > 86400) {
+				fprintf(stderr, "stigmem-lite: --delivery-interval needs seconds"
+						" between 0 and 86400\n");
+				return 2;
+			}
+			o.delivery_interval_ms = sec > 0 && sec < 0.001 ? 1 : (long)(sec * 1000.0);
 		} else if (strcmp(a, "--quota-write") == 0) {
 			NEEDV();
 			o.quota_write_per_hour = num_arg(a, v, 0);

@@ -559,6 +559,13 @@ lite_route_sub_delete(struct lite_req *rq, struct lite_resp *rs)
 		lite_resp_detail(rs, 404, "subscription not found");
 		return 0;
 	}
+	st = lite_prepare(n, "DELETE FROM sub_retry WHERE event_id IN"
+			     " (SELECT id FROM sub_events WHERE subscription_id=?)");
+	if (st) {
+		sqlite3_bind_text(st, 1, rq->seg[2], -1, SQLITE_STATIC);
+		sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
 	st = lite_prepare(n, "DELETE FROM sub_events WHERE subscription_id=?");
 	if (st) {
 		sqlite3_bind_text(st, 1, rq->seg[2], -1, SQLITE_STATIC);
@@ -568,6 +575,32 @@ lite_route_sub_delete(struct lite_req *rq, struct lite_resp *rs)
 	stg_buf_reset(&rs->body);
 	rs->status = 204;
 	return 0;
+}
+
+cJSON *
+lite_sub_payload(const char *ptxt)
+{
+	cJSON *p = ptxt ? cJSON_Parse(ptxt) : NULL;
+	if (!p)
+		p = cJSON_CreateObject();
+	const cJSON *vt = cJSON_GetObjectItemCaseSensitive(p, "value_type");
+	cJSON *vv = cJSON_GetObjectItemCaseSensitive(p, "value_v");
+	if (cJSON_IsString(vt) && cJSON_IsString(vv) &&
+	    (strcmp(vt->valuestring, "string") == 0 || strcmp(vt->valuestring, "text") == 0)) {
+		size_t l;
+		char *clean = lite_sanitize_text(vv->valuestring, strlen(vv->valuestring), &l);
+		if (clean) {
+			cJSON *w = cJSON_CreateArray();
+			lite_sanitizer_warnings(clean, w);
+			cJSON_ReplaceItemInObjectCaseSensitive(p, "value_v", cJSON_CreateString(clean));
+			if (cJSON_GetArraySize(w) > 0)
+				cJSON_AddItemToObject(p, "sanitizer_warnings", w);
+			else
+				cJSON_Delete(w);
+			free(clean);
+		}
+	}
+	return p;
 }
 
 int
@@ -625,28 +658,8 @@ lite_route_sub_events(struct lite_req *rq, struct lite_resp *rs)
 		lite_json_add_str(e, "event_type", (const char *)sqlite3_column_text(st, 3));
 		lite_json_add_str(e, "entity_uri", (const char *)sqlite3_column_text(st, 4));
 		lite_json_add_str(e, "fact_id", (const char *)sqlite3_column_text(st, 5));
-		const char *ptxt = (const char *)sqlite3_column_text(st, 6);
-		cJSON *p = ptxt ? cJSON_Parse(ptxt) : NULL;
-		if (!p)
-			p = cJSON_CreateObject();
-		const cJSON *vt = cJSON_GetObjectItemCaseSensitive(p, "value_type");
-		cJSON *vv = cJSON_GetObjectItemCaseSensitive(p, "value_v");
-		if (cJSON_IsString(vt) && cJSON_IsString(vv) &&
-		    (strcmp(vt->valuestring, "string") == 0 || strcmp(vt->valuestring, "text") == 0)) {
-			size_t l;
-			char *clean = lite_sanitize_text(vv->valuestring, strlen(vv->valuestring), &l);
-			if (clean) {
-				cJSON *w = cJSON_CreateArray();
-				lite_sanitizer_warnings(clean, w);
-				cJSON_ReplaceItemInObjectCaseSensitive(p, "value_v", cJSON_CreateString(clean));
-				if (cJSON_GetArraySize(w) > 0)
-					cJSON_AddItemToObject(p, "sanitizer_warnings", w);
-				else
-					cJSON_Delete(w);
-				free(clean);
-			}
-		}
-		cJSON_AddItemToObject(e, "payload", p);
+		cJSON_AddItemToObject(e, "payload",
+				      lite_sub_payload((const char *)sqlite3_column_text(st, 6)));
 		lite_json_add_str(e, "created_at", (const char *)sqlite3_column_text(st, 7));
 		lite_json_add_str(e, "delivered_at", (const char *)sqlite3_column_text(st, 8));
 		lite_json_add_str(e, "delivery_status", (const char *)sqlite3_column_text(st, 9));

@@ -808,7 +808,8 @@ struct loop {
 	struct conn_ctx *parked;     /* waiting for the batch COMMIT */
 	int n_parked;
 	struct conn_ctx *delayed;    /* waiting out a fault delay */
-	bool resumed;                /* connections were resumed: run again at once */
+	int resumed;                 /* connections were resumed: run again at once (atomic:
+				      * the delivery thread may resume through lite_loop_flush) */
 	uint64_t batch_since_us;     /* when the open batch got its first member */
 	uint64_t last_join_us;       /* when its latest member joined */
 	struct sock_ctx *socks;      /* open connections */
@@ -1049,7 +1050,7 @@ batch_flush(struct lite_node *n)
 		MHD_resume_connection(c->conn);
 		c = next;
 	}
-	lp->resumed = true;
+	__atomic_store_n(&lp->resumed, 1, __ATOMIC_RELEASE);
 	return rc;
 }
 
@@ -1264,6 +1265,13 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	}
 }
 
+void
+lite_loop_flush(struct lite_node *n)
+{
+	if (n->loop)
+		batch_flush(n);
+}
+
 /* Resume the delayed requests whose time has come (all when `all`); returns
  * the microseconds until the next one is due, or -1 when none waits. */
 static long long
@@ -1280,7 +1288,7 @@ resume_delayed(struct lite_node *n, bool all)
 			c->next = NULL;
 			c->state = CC_READY;
 			MHD_resume_connection(c->conn);
-			lp->resumed = true;
+			__atomic_store_n(&lp->resumed, 1, __ATOMIC_RELEASE);
 			continue;
 		}
 		long long left = (long long)(c->wake_us - now);
@@ -1360,7 +1368,7 @@ loop_main(void *arg)
 	while (!__atomic_load_n(&lp->stopping, __ATOMIC_ACQUIRE)) {
 		long long timeout = -1;
 		MHD_UNSIGNED_LONG_LONG mt;
-		if (lp->resumed)
+		if (__atomic_load_n(&lp->resumed, __ATOMIC_ACQUIRE))
 			timeout = 0;
 		else if (MHD_get_timeout(d, &mt) == MHD_YES)
 			timeout = mt > (MHD_UNSIGNED_LONG_LONG)INT_MAX ? (long long)INT_MAX * 1000
@@ -1377,8 +1385,8 @@ loop_main(void *arg)
 		}
 		if (__atomic_load_n(&lp->stopping, __ATOMIC_ACQUIRE))
 			break;
-		lp->resumed = false;
 		pthread_mutex_lock(&n->lock);
+		__atomic_store_n(&lp->resumed, 0, __ATOMIC_RELEASE);
 		resume_delayed(n, false);
 		MHD_run(d);
 		due = resume_delayed(n, false); /* and learn when the next is due */
@@ -1548,6 +1556,7 @@ lite_options_init(struct lite_options *o)
 	o->max_body = 1024 * 1024;
 	o->quota_read_per_hour = 5000;
 	o->quota_write_per_hour = 1000;
+	o->delivery_interval_ms = 30000;
 }
 
 static char *
@@ -1712,6 +1721,10 @@ lite_node_start(const struct lite_options *o, char *err, size_t err_cap)
 		goto fail;
 	}
 	lp->started = true;
+	if (lite_delivery_start(n) != 0) {
+		snprintf(err, err_cap, "cannot start the subscription delivery thread");
+		goto fail;
+	}
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	n->port = di ? di->port : o->port;
 	if (o->node_url)
@@ -1742,6 +1755,7 @@ lite_node_stop(struct lite_node *n)
 	struct loop *lp = n->loop;
 	if (n->loader_started)
 		pthread_join(n->loader, NULL);
+	lite_delivery_stop(n);
 	if (lp && lp->started) {
 		__atomic_store_n(&lp->stopping, 1, __ATOMIC_RELEASE);
 		uint64_t one = 1;

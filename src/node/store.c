@@ -328,6 +328,15 @@ lite_wall_now(char out[LITE_TS_MAX])
 	fmt_ts(tv.tv_sec, (long)tv.tv_usec, out);
 }
 
+void
+lite_wall_after(long long delta_us, char out[LITE_TS_MAX])
+{
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	long long us = (long long)tv.tv_sec * 1000000LL + tv.tv_usec + delta_us;
+	fmt_ts(us / 1000000LL, (long)(us % 1000000LL), out);
+}
+
 static long long last_us_of(struct lite_node *n);
 
 void
@@ -584,7 +593,7 @@ migrate(struct lite_node *n)
 	}
 	/* The other node files own their tables; their schema functions are
 	 * idempotent (CREATE ... IF NOT EXISTS) and run on every open. */
-	if (lite_chain_schema(n) != 0 || lite_card_schema(n) != 0)
+	if (lite_chain_schema(n) != 0 || lite_card_schema(n) != 0 || lite_delivery_schema(n) != 0)
 		goto fail;
 	char buf[128];
 	if (meta_get(n, "node_id", buf, sizeof buf) == 1) {
