@@ -471,6 +471,11 @@ int lite_route_subs_list(struct lite_req *rq, struct lite_resp *rs);
 int lite_route_sub_get(struct lite_req *rq, struct lite_resp *rs);       /* seg[2] = id */
 int lite_route_sub_delete(struct lite_req *rq, struct lite_resp *rs);
 int lite_route_sub_events(struct lite_req *rq, struct lite_resp *rs);
+/* routes_discovery.c: GET /v1/scopes/{scope}/synthesize and
+ * GET /v1/entities/resolve (entity discovery helpers of the reference). */
+int lite_route_synthesize(struct lite_req *rq, struct lite_resp *rs);
+int lite_route_entity_resolve(struct lite_req *rq, struct lite_resp *rs);
+
 
 /* Subscription fan-out for a new local fact (inside the insert tx). */
 int lite_subs_on_insert(struct lite_node *n, const struct lite_fact_row *row);

@@ -70,6 +70,7 @@ lite_route_openapi(struct lite_req *rq, struct lite_resp *rs)
 		{"/v1/auth/keys", "post"}, {"/v1/subscriptions", "get post"},
 		{"/v1/subscriptions/{subscription_id}", "delete get"},
 		{"/v1/subscriptions/{subscription_id}/events", "get"},
+		{"/v1/entities/resolve", "get"}, {"/v1/scopes/{scope}/synthesize", "get"},
 	};
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "openapi", "3.1.0");

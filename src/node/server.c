@@ -913,6 +913,10 @@ dispatch(struct lite_req *rq, struct lite_resp *rs)
 	}
 	ROUTE(ns == 4 && strcmp(s1, "subscriptions") == 0 && seg_is(rq, 3, "events"), get,
 	      lite_route_sub_events, "GET");
+	ROUTE(ns == 3 && strcmp(s1, "entities") == 0 && seg_is(rq, 2, "resolve"), get,
+	      lite_route_entity_resolve, "GET");
+	ROUTE(ns == 4 && strcmp(s1, "scopes") == 0 && seg_is(rq, 3, "synthesize"), get,
+	      lite_route_synthesize, "GET");
 	ROUTE(ns == 2 && strcmp(s1, "me") == 0, get, lite_route_me, "GET");
 	ROUTE(ns == 2 && strcmp(s1, "audit") == 0, get, lite_route_audit, "GET");
 	ROUTE(ns == 3 && strcmp(s1, "admin") == 0 && seg_is(rq, 2, "audit"), get, lite_route_audit,
