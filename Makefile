@@ -91,7 +91,7 @@ BENCH_BIN  = $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 
 .SECONDARY:
 
-.PHONY: all deps-check check test unit asan bench fuzz demo install uninstall clean \
+.PHONY: all deps-check check test unit asan tsan bench fuzz demo install uninstall clean \
 	valgrind tests-build
 
 all: deps-check $(LIB_A) $(LIB_SO) $(PC) $(TUI) $(LITE)
@@ -156,6 +156,14 @@ asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="-O1 -g" \
 	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  EXTRA_LDFLAGS="-fsanitize=address,undefined" check
+
+# ThreadSanitizer over the unit suites (the node's event loop, loader and
+# delivery threads, the client's async engine); a race fails the suite.
+tsan:
+	@$(MAKE) --no-print-directory BUILD=build-tsan CFLAGS="-O1 -g" \
+	  EXTRA_CFLAGS="-fsanitize=thread" EXTRA_LDFLAGS="-fsanitize=thread" tests-build
+	@TSAN_OPTIONS="halt_on_error=1 exitcode=66" BUILD=build-tsan SHARED=$(SHARED) \
+	  tests/run.sh unit
 
 valgrind: tests-build
 	@BUILD=$(BUILD) SHARED=$(SHARED) STG_VALGRIND=1 tests/run.sh unit

@@ -27,7 +27,7 @@
 struct writer {
 	int port;
 	int idx;
-	volatile int *stop;
+	int *stop;
 	char (*ids)[40];
 	int n_ack;
 	int n_err;
@@ -41,7 +41,9 @@ writer_main(void *arg)
 {
 	struct writer *w = arg;
 	CURL *keep = w->idx % 2 == 0 ? curl_easy_init() : NULL;
-	for (int i = 0; !*w->stop && w->n_ack < MAX_ACK / WRITERS; i++) {
+	/* stop and n_ack are shared with the main thread: atomics. */
+	for (int i = 0; !__atomic_load_n(w->stop, __ATOMIC_ACQUIRE) && w->n_ack < MAX_ACK / WRITERS;
+	     i++) {
 		char body[400];
 		snprintf(body, sizeof body,
 			 "{\"entity\":\"stigmem://dur/item/w%d-%d\",\"relation\":\"dur:seq\",\"value\":"
@@ -50,7 +52,8 @@ writer_main(void *arg)
 		struct tst_resp r = keep ? tst_req_keep(keep, w->port, "POST", "/v1/facts", body, NULL)
 				       : tst_post(w->port, "/v1/facts", body);
 		if (r.status == 201 && tst_str(r.json, "id")) {
-			snprintf(w->ids[w->n_ack++], 40, "%s", tst_str(r.json, "id"));
+			snprintf(w->ids[w->n_ack], 40, "%s", tst_str(r.json, "id"));
+			__atomic_store_n(&w->n_ack, w->n_ack + 1, __ATOMIC_RELEASE);
 		} else {
 			w->n_err++;
 			if (r.rc != CURLE_OK) {
@@ -115,7 +118,7 @@ t_kill9_keeps_acknowledged(void **state)
 	close(pfd[0]);
 	assert_true(port > 0);
 
-	volatile int stop = 0;
+	int stop = 0;
 	struct writer w[WRITERS];
 	pthread_t th[WRITERS];
 	for (int i = 0; i < WRITERS; i++) {
@@ -129,19 +132,19 @@ t_kill9_keeps_acknowledged(void **state)
 		nanosleep(&d, NULL);
 		int acks = 0;
 		for (int i = 0; i < WRITERS; i++)
-			acks += w[i].n_ack;
+			acks += __atomic_load_n(&w[i].n_ack, __ATOMIC_ACQUIRE);
 		if (acks >= 400 || now_s() - t0 > 20)
 			break;
 	}
 	double t1 = now_s();
 	int acks_at_kill = 0;
 	for (int i = 0; i < WRITERS; i++)
-		acks_at_kill += w[i].n_ack;
+		acks_at_kill += __atomic_load_n(&w[i].n_ack, __ATOMIC_ACQUIRE);
 	kill(pid, SIGKILL);
 	int status;
 	waitpid(pid, &status, 0);
 	assert_true(WIFSIGNALED(status));
-	stop = 1;
+	__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
 	int total = 0;
 	for (int i = 0; i < WRITERS; i++) {
 		pthread_join(th[i], NULL);
