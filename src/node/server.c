@@ -798,8 +798,9 @@ struct conn_ctx {
 };
 
 /* The event loop (node->loop): one thread runs libmicrohttpd in external
- * epoll mode and every handler. Lists are touched only by that thread (and
- * by lite_node_stop after it has joined it). */
+ * epoll mode and every handler. The lists and batch fields are touched only
+ * under the node lock: by that thread, by lite_loop_flush (the delivery
+ * thread) and by lite_node_stop after joining both. */
 struct loop {
 	pthread_t thread;
 	bool started;
