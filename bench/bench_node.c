@@ -520,8 +520,11 @@ bench_asserts(long n_asserts)
 			       (double)wf[2] / (double)per_round, (double)per_round / (double)wc[2]);
 		else
 			printf("  storage work: WAL not readable or checkpointed during the round\n");
-		printf("  target >= 5000 asserts/s: 1 client %s, %d clients %s\n",
-		       a1 >= 5000 ? "met" : "NOT met", N_CLIENTS, a8 >= 5000 ? "met" : "NOT met");
+		/* The target is the node's rate under concurrent writers; one
+		 * client measures a round trip (its rate is 1 / latency). */
+		printf("  target >= 5000 asserts/s (node, %d concurrent clients): %s; 1 client"
+		       " (one request at a time) %s 5000\n",
+		       N_CLIENTS, a8 >= 5000 ? "met" : "NOT met", a1 >= 5000 ? "reaches" : "below");
 	}
 	return 0;
 }
