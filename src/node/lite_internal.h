@@ -351,6 +351,7 @@ struct lite_fact_in {
 /* Result of lite_fact_assert. */
 struct lite_fact_out {
 	char id[LITE_ID_MAX];        /* the new or the pre-existing fact id */
+	long long seq;               /* its row (facts.seq), for a read-back by rowid */
 	bool deduplicated;           /* an existing fact with the same CID was returned */
 	bool contradicted;           /* at least one conflict recorded */
 	int n_conflicts;

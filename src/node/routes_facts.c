@@ -344,8 +344,8 @@ facts_post_body(struct lite_node *n, const cJSON *body, const struct lite_princi
 	if (!out_json_wanted)
 		return 201;
 	struct lite_fact_row row;
-	sqlite3_stmt *st = lite_stmt(n, "SELECT " LITE_FACT_COLS " FROM facts WHERE id=?");
-	if (!st || (sqlite3_bind_text(st, 1, fo.id, -1, SQLITE_STATIC), sqlite3_step(st)) != SQLITE_ROW) {
+	sqlite3_stmt *st = lite_stmt(n, "SELECT " LITE_FACT_COLS " FROM facts WHERE seq=?");
+	if (!st || (sqlite3_bind_int64(st, 1, fo.seq), sqlite3_step(st)) != SQLITE_ROW) {
 		lite_stmt_done(st);
 		lite_resp_internal(rs, "fact vanished");
 		return 500;

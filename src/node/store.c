@@ -1155,13 +1155,15 @@ lite_fact_assert(struct lite_node *n, const struct lite_fact_in *in, struct lite
 		goto done;
 	}
 	/* §3.5 step 6: CID de-duplication within the tenant. */
-	sqlite3_stmt *st = lite_stmt(n, "SELECT id FROM facts WHERE cid=? AND tenant_id=? LIMIT 1");
+	sqlite3_stmt *st =
+		lite_stmt(n, "SELECT id, seq FROM facts WHERE cid=? AND tenant_id=? LIMIT 1");
 	if (!st)
 		goto fail;
 	sqlite3_bind_text(st, 1, cid, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, tenant, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		snprintf(out->id, sizeof out->id, "%s", col_text(st, 0));
+		out->seq = sqlite3_column_int64(st, 1);
 		lite_stmt_done(st);
 		out->deduplicated = true;
 		if (lite_tx_commit(n) != 0)
@@ -1216,6 +1218,7 @@ lite_fact_assert(struct lite_node *n, const struct lite_fact_in *in, struct lite
 	if (lite_tx_commit(n) != 0)
 		goto fail_nocommit;
 	snprintf(out->id, sizeof out->id, "%s", id);
+	out->seq = r.seq;
 	rc = 0;
 	goto done;
 fail:
