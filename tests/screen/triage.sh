@@ -9,128 +9,19 @@
 # Writes are counted in the node's database (sqlite3) to prove that
 # read-only mode sends none. Prints "PASS: name" / "FAIL: name" lines.
 set -u
-ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
-BUILD=${BUILD:-$ROOT/build}
-case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
-BIN=$BUILD/stigmem-tui
-LITE=$BUILD/stigmem-lite
-GOLD=$ROOT/tests/screen/goldens
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/stigmem-triage.XXXXXX")
-PIDS=
-cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	if [ -n "${KEEP_TMP:-}" ]; then echo "kept $TMP"; else rm -rf "$TMP"; fi
-}
-trap cleanup EXIT
+SUITE=triage SUITE_SIZE="40 120" SUITE_NEEDS=sqlite3
+NORMALIZE_EXTRA=(-e 's/chaincp_[0-9a-f]+/chaincp_ID/g'
+	-e 's/sha256:[0-9a-f]+…?/sha256:HASH/g'
+	-e 's/[0-9]{13}\.[0-9]+ +/HLC  /g' -e 's/[0-9]{13}\.[0-9]+/HLC/g'
+	-e 's/hh:mm:ss\.[0-9]+/hh:mm:ss.frac/g'
+	-e 's/integrated time [0-9]+/integrated time T/g')
+. "$(dirname "$0")/../lib/screen.sh"
 
-if [ ! -x "$BIN" ] || [ ! -x "$LITE" ]; then
-	echo "FAIL: triage (no binaries in $BUILD)"
-	exit 1
-fi
-if ! command -v sqlite3 >/dev/null; then
-	echo "FAIL: triage (sqlite3 command not found)"
-	exit 1
-fi
-
-mkdir -p "$TMP/home" "$TMP/xdg"
-export LINES=40 COLUMNS=120 TERM=dumb LC_ALL=C.UTF-8 TZ=UTC HOME="$TMP/home" \
-	XDG_CONFIG_HOME="$TMP/xdg"
-unset NO_COLOR STIGMEM_URL STIGMEM_API_KEY STIGMEM_API_KEY_FILE STIGMEM_PROFILE \
-	STIGMEM_TUI_CONFIG STIGMEM_TUI_THEME STIGMEM_TUI_SCRIPT STIGMEM_TUI_DUMP_DIR ESCDELAY
-
-# start_node NAME INTERVAL : a demo node on an ephemeral port; sets URL_<NAME>.
-start_node() {
-	local name=$1 interval=$2 port=
-	mkdir -p "$TMP/$name-node"
-	(cd "$TMP/$name-node" && exec "$LITE" --listen 127.0.0.1:0 --db "$TMP/$name-node/node.db" \
-		--demo --checkpoint-interval "$interval" --tl-file "$TMP/$name-node/tl.jsonl" \
-		>"$TMP/$name-node/log" 2>&1) &
-	PIDS="$PIDS $!"
-	for _ in $(seq 1 300); do
-		port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$TMP/$name-node/log" | head -1)
-		[ -n "$port" ] && break
-		sleep 0.1
-	done
-	if [ -z "$port" ]; then
-		echo "FAIL: triage/node-$name starts"
-		exit 1
-	fi
-	eval "URL_$name=http://127.0.0.1:$port"
-}
-
-normalize() {
-	sed -E -e 's/127\.0\.0\.1:[0-9]+/127.0.0.1:PORT/g' \
-		-e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}/YYYY-MM-DD hh:mm:ss/g' \
-		-e 's/stigmem:node:[0-9a-f-]{36}/stigmem:node:UUID/g' \
-		-e 's/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/UUID/g' \
-		-e 's/chaincp_[0-9a-f]+/chaincp_ID/g' \
-		-e 's/sha256:[0-9a-f]+…?/sha256:HASH/g' \
-		-e 's/[0-9]{13}\.[0-9]+ +/HLC  /g' -e 's/[0-9]{13}\.[0-9]+/HLC/g' \
-		-e 's/hh:mm:ss\.[0-9]+/hh:mm:ss.frac/g' \
-		-e 's/integrated time [0-9]+/integrated time T/g' "$1"
-}
-
-# run NAME URL [options...] <<script
-run() {
-	local name=$1 url=$2 dir
-	shift 2
-	dir=$TMP/$name
-	mkdir -p "$dir"
-	cat > "$dir/script"
-	(cd "$dir" && timeout 90 "$BIN" --config /dev/null --url "$url" --script script --dump-dir . \
-		"$@" >stdout 2>stderr)
-	echo $? > "$dir/rc"
-}
-
-expect_rc() {
-	local rc
-	rc=$(cat "$TMP/$1/rc")
-	if [ "$rc" = 0 ] && [ ! -s "$TMP/$1/stdout" ]; then
-		echo "PASS: triage-$1/exit"
-	else
-		echo "FAIL: triage-$1/exit (rc $rc; stdout $(wc -c < "$TMP/$1/stdout") bytes)"
-		sed -n 1,20p "$TMP/$1/stderr"
-	fi
-}
-
-check() {
-	local got=$TMP/$1/$2.txt gold=$GOLD/triage-$1-$2.golden
-	if [ ! -f "$got" ]; then
-		echo "FAIL: triage-$1/$2 (no dump)"
-		return
-	fi
-	normalize "$got" > "$got.norm"
-	if [ "${UPDATE_GOLDENS:-}" = 1 ]; then
-		cp "$got.norm" "$gold"
-	fi
-	if [ -f "$gold" ] && diff -u "$gold" "$got.norm" > "$TMP/$1-$2.diff"; then
-		echo "PASS: triage-$1/$2"
-	else
-		echo "FAIL: triage-$1/$2"
-		head -n 40 "$TMP/$1-$2.diff" 2>/dev/null
-	fi
-}
-
-# has NAME DUMP TEXT LABEL / lacks NAME DUMP TEXT LABEL (raw dump, fixed string)
-has() {
-	if grep -qF -- "$3" "$TMP/$1/$2.txt" 2>/dev/null; then
-		echo "PASS: triage-$1/$4"
-	else
-		echo "FAIL: triage-$1/$4 ('$3' not in $2)"
-	fi
-}
-lacks() {
-	if [ -f "$TMP/$1/$2.txt" ] && ! grep -qF -- "$3" "$TMP/$1/$2.txt"; then
-		echo "PASS: triage-$1/$4"
-	else
-		echo "FAIL: triage-$1/$4 ('$3' in $2)"
-	fi
-}
 ok() { if [ "$1" = "$2" ]; then echo "PASS: triage/$3"; else echo "FAIL: triage/$3 (got '$1', want '$2')"; fi; }
 
-start_node main 250
-start_node lag 300
+# Two demo nodes: checkpoints every 250 and every 300 facts.
+start_node main --demo --checkpoint-interval 250 || exit 1
+start_node lag --demo --checkpoint-interval 300 || exit 1
 DB=$TMP/main-node/node.db
 tui() { "$BIN" --config /dev/null --url "$URL_main" "$@"; }
 unresolved() { tui --json conflicts --status unresolved | grep -o '"conflict_id":"stigmem:conflict:[^"]*"' | cut -d'"' -f4; }
