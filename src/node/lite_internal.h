@@ -17,10 +17,12 @@
  * wraps the request's own work in SAVEPOINT lite_req, so a failing request
  * rolls back only itself. A request that wrote into the batch is parked
  * (its connection suspended, its response kept) until the batch commits:
- * at the end of the round, before any other route runs (so reads never see
+ * at the end of the round (or of the group-commit wait, see batch_wait in
+ * server.c), before any other route runs (so reads never see
  * unacknowledged writes), or at LITE_BATCH_MAX members
  * (lite_batch_commit). Then the parked requests are answered, all with 500
- * if that COMMIT failed.
+ * if that COMMIT failed. A lone writer (no other connection writing) is
+ * committed and answered at once, without parking.
  *
  * JSON: responses are cJSON trees handed to the lite_resp_* helpers which
  * take ownership. Floats are written Python-style ("1.0", "0.28") through

@@ -1148,6 +1148,17 @@ run_request(struct lite_node *n, struct conn_ctx *cc, const char *url, const cha
 	return joined;
 }
 
+/* Another connection is uploading an assert or just had one answered (it
+ * may join a batch), or has one parked. */
+static bool
+others_writing(const struct loop *lp, const struct sock_ctx *self, uint64_t now)
+{
+	for (const struct sock_ctx *k = lp->socks; k; k = k->next)
+		if (k != self && (k->in_batch || k->writer_until_us > now))
+			return true;
+	return false;
+}
+
 static MHD_RESULT_T
 on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
 	   const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
@@ -1231,22 +1242,30 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 	rs.status = 200;
 	rs.content_type = "application/json";
 	if (run_request(n, cc, url, method, &rs)) {
-		if (lp->n_parked + 1 < LITE_BATCH_MAX) {
+		uint64_t now = mono_us();
+		if (lp->n_parked == 0 && !others_writing(lp, cc->sock, now)) {
+			/* A lone writer: commit and answer at once (no suspend,
+			 * no second round). */
+			commit_failed(&rs, batch_flush(n));
+			if (cc->sock)
+				cc->sock->writer_until_us = now + LITE_WRITER_BACK_US;
+		} else if (lp->n_parked + 1 < LITE_BATCH_MAX) {
 			/* Answered after the batch COMMIT. */
 			cc->rs = rs;
 			cc->have_rs = true;
 			cc->state = CC_PARKED;
 			cc->next = lp->parked;
 			lp->parked = cc;
-			lp->last_join_us = mono_us();
+			lp->last_join_us = now;
 			if (lp->n_parked++ == 0)
 				lp->batch_since_us = lp->last_join_us;
 			if (cc->sock)
 				cc->sock->in_batch = true;
 			MHD_suspend_connection(conn);
 			return MHD_YES;
+		} else {
+			commit_failed(&rs, batch_flush(n));
 		}
-		commit_failed(&rs, batch_flush(n));
 	}
 	MHD_RESULT_T ret = answer(conn, cc, method, &rs);
 	resp_done(&rs);
