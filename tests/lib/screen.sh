@@ -1,20 +1,25 @@
 # tests/lib/screen.sh — the harness shared by screen suites that run
 # stigmem-tui headless (--script, --dump-dir) against nodes of their own.
 # Sourced, not run. Before sourcing set:
-#   SUITE        name used in PASS/FAIL lines and golden files (SUITE-NAME-DUMP.golden)
+#   SUITE        prefix of PASS/FAIL names and golden files (SUITE-NAME-DUMP.golden);
+#                may be empty (names NAME/..., goldens NAME-DUMP.golden)
+#   SUITE_NAME   the suite in messages and temp names (default: SUITE)
 #   SUITE_SIZE   "LINES COLUMNS" of the headless terminal (default "30 110")
 #   SUITE_NEEDS  commands the suite needs besides the binaries (e.g. "curl")
-# and, for normalize, optionally the array NORMALIZE_EXTRA of further
-# `sed -E` arguments (applied after the common rules: ports, date-times, UUIDs).
-# Provides ROOT BUILD BIN LITE GOLD TMP, a cleanup trap that stops every node,
-# and: start_node, normalize, run, pass, fail, expect_rc, check, has, lacks.
+# and optionally the array NORMALIZE_EXTRA of further `sed -E` arguments
+# (applied after the common rules: ports, date-times, UUIDs) and a function
+# postnormalize FILE (edits a normalized dump in place before the compare).
+# Provides ROOT BUILD BIN LITE GOLD TMP, a cleanup trap that stops every node
+# started with start_node, and: start_node, normalize, run, run_tui, pass,
+# fail, expect_rc, check, has, lacks.
 ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 BUILD=${BUILD:-$ROOT/build}
 case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
 BIN=$BUILD/stigmem-tui
 LITE=$BUILD/stigmem-lite
 GOLD=$ROOT/tests/screen/goldens
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/stigmem-$SUITE.XXXXXX")
+SUITE_NAME=${SUITE_NAME:-$SUITE}
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/stigmem-$SUITE_NAME.XXXXXX")
 PIDS=
 cleanup() {
 	for p in $PIDS; do kill "$p" 2>/dev/null; done
@@ -24,12 +29,12 @@ cleanup() {
 trap cleanup EXIT
 
 if [ ! -x "$BIN" ] || [ ! -x "$LITE" ]; then
-	echo "FAIL: $SUITE (no binaries in $BUILD)"
+	echo "FAIL: $SUITE_NAME (no binaries in $BUILD)"
 	exit 1
 fi
 for c in ${SUITE_NEEDS:-}; do
 	if ! command -v "$c" >/dev/null; then
-		echo "FAIL: $SUITE ($c command not found)"
+		echo "FAIL: $SUITE_NAME ($c command not found)"
 		exit 1
 	fi
 done
@@ -38,10 +43,11 @@ mkdir -p "$TMP/home" "$TMP/xdg"
 read -r LINES COLUMNS <<<"${SUITE_SIZE:-30 110}"
 export LINES COLUMNS TERM=dumb LC_ALL=C.UTF-8 TZ=UTC HOME="$TMP/home" XDG_CONFIG_HOME="$TMP/xdg"
 unset NO_COLOR STIGMEM_URL STIGMEM_API_KEY STIGMEM_API_KEY_FILE STIGMEM_PROFILE \
-	STIGMEM_TUI_CONFIG STIGMEM_TUI_THEME STIGMEM_TUI_SCRIPT STIGMEM_TUI_DUMP_DIR ESCDELAY
+	STIGMEM_TUI_CONFIG STIGMEM_TUI_THEME STIGMEM_TUI_SCRIPT STIGMEM_TUI_DUMP_DIR ESCDELAY \
+	XDG_STATE_HOME
 
-pass() { echo "PASS: $SUITE-$1"; }
-fail() { echo "FAIL: $SUITE-$1${2:+ ($2)}"; }
+pass() { echo "PASS: ${SUITE:+$SUITE-}$1"; }
+fail() { echo "FAIL: ${SUITE:+$SUITE-}$1${2:+ ($2)}"; }
 
 # start_node NAME ARGS... : stigmem-lite on an ephemeral port with its
 # database in $TMP/NAME-node; sets URL and URL_NAME. Fails (returns 1) when
@@ -74,40 +80,51 @@ normalize() {
 		"${NORMALIZE_EXTRA[@]}" "$1"
 }
 
-# run NAME URL [options...] <<script : the inspector in $TMP/NAME with the
-# script on stdin (CONFIG=FILE in the environment: its config file).
-run() {
-	local name=$1 url=$2 dir
-	shift 2
+# run_tui NAME [options...] <<script : the inspector in $TMP/NAME with the
+# script on stdin and the options as given.
+run_tui() {
+	local name=$1 dir
+	shift
 	dir=$TMP/$name
 	mkdir -p "$dir"
 	cat > "$dir/script"
-	(cd "$dir" && timeout 90 "$BIN" --config "${CONFIG:-/dev/null}" --url "$url" --script script \
-		--dump-dir . "$@" >stdout 2>stderr)
+	(cd "$dir" && timeout 90 "$BIN" --script script --dump-dir . "$@" >stdout 2>stderr)
 	echo $? > "$dir/rc"
 }
 
-# expect_rc NAME : the run exited 0 and printed nothing.
+# run NAME URL [options...] <<script : run_tui against URL (CONFIG=FILE in
+# the environment: its config file, else none).
+run() {
+	local name=$1 url=$2
+	shift 2
+	run_tui "$name" --config "${CONFIG:-/dev/null}" --url "$url" "$@"
+}
+
+# expect_rc NAME [CODE] : the run exited CODE (default 0) and printed nothing.
 expect_rc() {
-	local rc
+	local rc want=${2:-0}
 	rc=$(cat "$TMP/$1/rc")
-	if [ "$rc" = 0 ] && [ ! -s "$TMP/$1/stdout" ]; then
+	if [ "$rc" = "$want" ] && [ ! -s "$TMP/$1/stdout" ]; then
 		pass "$1/exit"
 	else
-		fail "$1/exit" "rc $rc; stdout $(wc -c < "$TMP/$1/stdout") bytes"
+		fail "$1/exit" "rc $rc, want $want; stdout $(wc -c < "$TMP/$1/stdout") bytes"
 		sed -n 1,20p "$TMP/$1/stderr"
 	fi
 }
 
-# check NAME DUMP : the normalized dump against goldens/SUITE-NAME-DUMP.golden
-# (UPDATE_GOLDENS=1 rewrites it).
+# check NAME DUMP : the normalized dump against its golden (UPDATE_GOLDENS=1
+# rewrites it).
 check() {
-	local got=$TMP/$1/$2.txt gold=$GOLD/$SUITE-$1-$2.golden
+	local got=$TMP/$1/$2.txt gold=$GOLD/${SUITE:+$SUITE-}$1-$2.golden
 	if [ ! -f "$got" ]; then
 		fail "$1/$2" "no dump"
+		sed -n 1,20p "$TMP/$1/stderr" 2>/dev/null
 		return
 	fi
 	normalize "$got" > "$got.norm"
+	if declare -F postnormalize >/dev/null; then
+		postnormalize "$got.norm"
+	fi
 	if [ "${UPDATE_GOLDENS:-}" = 1 ]; then
 		cp "$got.norm" "$gold"
 	fi

@@ -8,103 +8,30 @@
 # UPDATE_GOLDENS=1 rewrites the goldens from the current output.
 # Prints "PASS: name" / "FAIL: name" lines (tests/run.sh counts them).
 set -u
-ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
-BUILD=${BUILD:-$ROOT/build}
-case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
-BIN=$BUILD/stigmem-tui
-GOLD=$ROOT/tests/screen/goldens
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/stigmem-screen.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-
-if [ ! -x "$BIN" ]; then
-	echo "FAIL: ui_frame (no binary at $BIN)"
-	exit 1
-fi
-
-# Pinned environment: size, terminal, locale, zone, a throwaway HOME.
-mkdir -p "$TMP/home" "$TMP/xdg"
-export LINES=24 COLUMNS=80 TERM=dumb LC_ALL=C.UTF-8 TZ=UTC HOME="$TMP/home" \
-	XDG_CONFIG_HOME="$TMP/xdg"
-unset NO_COLOR STIGMEM_URL STIGMEM_API_KEY STIGMEM_API_KEY_FILE STIGMEM_PROFILE \
-	STIGMEM_TUI_CONFIG STIGMEM_TUI_THEME STIGMEM_TUI_SCRIPT STIGMEM_TUI_DUMP_DIR ESCDELAY
+# Goldens and PASS/FAIL names carry no suite prefix (NAME-DUMP.golden, NAME/...).
+SUITE= SUITE_NAME=ui_frame SUITE_SIZE="24 80"
+NORMALIZE_EXTRA=(-e 's/after [0-9]+ ms/after N ms/g'
+	-e 's/sha256:[0-9a-f]+…?/sha256:HASH/g'
+	-e 's/[0-9]{13}\.[0-9]+/HLC/g'
+	-e 's/hh:mm:ss\.[0-9]+/hh:mm:ss.frac/g'
+	-e 's/counter [0-9]+/counter N/g'
+	-e 's/^(  (effective confidence|source trust) +)[0-9.]+$/\1N/')
+. "$(dirname "$0")/../lib/screen.sh"
 
 # A port nothing listens on (the node is down).
 DOWN_URL=http://127.0.0.1:1
 
-normalize() {
-	sed -E -e 's/127\.0\.0\.1:[0-9]+/127.0.0.1:PORT/g' \
-		-e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}/YYYY-MM-DD hh:mm:ss/g' \
-		-e 's/stigmem:node:[0-9a-f-]{36}/stigmem:node:UUID/g' \
-		-e 's/after [0-9]+ ms/after N ms/g' \
-		-e 's/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/UUID/g' \
-		-e 's/sha256:[0-9a-f]+…?/sha256:HASH/g' \
-		-e 's/[0-9]{13}\.[0-9]+/HLC/g' \
-		-e 's/hh:mm:ss\.[0-9]+/hh:mm:ss.frac/g' \
-		-e 's/counter [0-9]+/counter N/g' \
-		-e 's/^(  (effective confidence|source trust) +)[0-9.]+$/\1N/' "$1"
-}
-
-# run NAME [options...] <<script : run the UI headless in $TMP/NAME.
-run() {
-	local name=$1 dir
-	shift
-	dir=$TMP/$name
-	mkdir -p "$dir"
-	cat > "$dir/script"
-	(cd "$dir" && timeout 90 "$BIN" --script script --dump-dir . "$@" >stdout 2>stderr)
-	echo $? > "$dir/rc"
-}
-
-# expect_rc NAME CODE : exit status, and nothing written to stdout.
-expect_rc() {
-	local rc
-	rc=$(cat "$TMP/$1/rc")
-	if [ "$rc" = "$2" ] && [ ! -s "$TMP/$1/stdout" ]; then
-		echo "PASS: $1/exit"
-	else
-		echo "FAIL: $1/exit (rc $rc, want $2; stdout $(wc -c < "$TMP/$1/stdout") bytes)"
-		sed -n 1,20p "$TMP/$1/stderr"
-	fi
-}
-
-# check NAME DUMP : compare one dump with its golden (MASK_COUNTS=1 in the
-# environment masks the per-entity fact counts of entity lists).
-check() {
-	local got=$TMP/$1/$2.txt gold=$GOLD/$1-$2.golden
-	if [ ! -f "$got" ]; then
-		echo "FAIL: $1/$2 (no dump)"
-		sed -n 1,20p "$TMP/$1/stderr"
-		return
-	fi
-	normalize "$got" > "$got.norm"
+# MASK_COUNTS=1 check ... : mask the per-entity fact counts of entity lists
+# (those of the demo dataset's filler facts are not what these goldens pin).
+postnormalize() {
 	if [ -n "${MASK_COUNTS:-}" ]; then
-		# Per-entity counts of the demo dataset's filler facts are not what
-		# these goldens pin down.
-		sed -E -i 's/^(   stigmem:.*[^ ]) +[0-9]+  (YYYY-MM-DD hh:mm:ss)$/\1  N  \2/' "$got.norm"
-	fi
-	if [ "${UPDATE_GOLDENS:-}" = 1 ]; then
-		cp "$got.norm" "$gold"
-	fi
-	if [ -f "$gold" ] && diff -u "$gold" "$got.norm" > "$TMP/$1-$2.diff"; then
-		echo "PASS: $1/$2"
-	else
-		echo "FAIL: $1/$2"
-		head -n 40 "$TMP/$1-$2.diff" 2>/dev/null
-	fi
-}
-
-# grep_dump NAME DUMP TEXT LABEL : the dump holds TEXT (fixed string).
-grep_dump() {
-	if grep -qF -- "$3" "$TMP/$1/$2.txt" 2>/dev/null; then
-		echo "PASS: $1/$4"
-	else
-		echo "FAIL: $1/$4 ('$3' not in $2)"
+		sed -E -i 's/^(   stigmem:.*[^ ]) +[0-9]+  (YYYY-MM-DD hh:mm:ss)$/\1  N  \2/' "$1"
 	fi
 }
 
 # ---- node down: the error state says so clearly -----------------------------
 # The overview comes forward by itself and offers: demo node, URL, profile.
-run down --config /dev/null --url "$DOWN_URL" <<'S'
+run_tui down --config /dev/null --url "$DOWN_URL" <<'S'
 wait-idle
 dump overview
 key 2
@@ -134,7 +61,7 @@ check down log
 check down demo-entities
 
 # ---- help overlay, palette, Ctrl-C twice quits ------------------------------
-run keys --config /dev/null --url "$DOWN_URL" <<'S'
+run_tui keys --config /dev/null --url "$DOWN_URL" <<'S'
 wait-idle
 key ?
 dump help
@@ -166,7 +93,7 @@ else
 fi
 
 # ---- resize at any size -------------------------------------------------------
-run resize --config /dev/null --url "$DOWN_URL" <<'S'
+run_tui resize --config /dev/null --url "$DOWN_URL" <<'S'
 wait-idle
 key 1
 resize 30 6
@@ -179,7 +106,7 @@ S
 expect_rc resize 0
 check resize tiny
 check resize big
-grep_dump resize one "" one-by-one
+has resize one "" one-by-one
 
 # ---- config: binds, theme, errors as file:line in the log ---------------------
 mkdir -p "$TMP/config"
@@ -197,7 +124,7 @@ set profile.lab.url = http://127.0.0.1:1
 set profile.prod.url = https://127.0.0.1:1
 set profile.prod.read-only = yes
 C
-run config --config ./cfg --url "$DOWN_URL" <<'S'
+run_tui config --config ./cfg --url "$DOWN_URL" <<'S'
 wait-idle
 key <F9>
 type quit
@@ -224,8 +151,8 @@ check config help-quit
 check config log
 check config chooser
 check config prod
-grep_dump config prod "prod (https://127.0.0.1:" profile-label
-grep_dump config after-q "Messages" q-unbound
+has config prod "prod (https://127.0.0.1:" profile-label
+has config after-q "Messages" q-unbound
 if [ ! -f "$TMP/config/not-reached.txt" ]; then
 	echo "PASS: config/x-quits"
 else
@@ -233,15 +160,15 @@ else
 fi
 
 # ---- loud badges: TLS verification off, read-only ----------------------------
-run badges --config /dev/null --url https://127.0.0.1:1 --insecure --read-only <<'S'
+run_tui badges --config /dev/null --url https://127.0.0.1:1 --insecure --read-only <<'S'
 wait-idle
 key 1
 dump overview
 S
 expect_rc badges 0
 check badges overview
-grep_dump badges overview "!! TLS NOT VERIFIED !!" tls-badge
-grep_dump badges overview "[READ-ONLY]" readonly-badge
+has badges overview "!! TLS NOT VERIFIED !!" tls-badge
+has badges overview "[READ-ONLY]" readonly-badge
 
 # ---- bad config path / unknown profile are reported before curses starts ------
 (cd "$TMP" && timeout 20 "$BIN" --config ./nope --script /dev/null >out 2>err)
@@ -261,7 +188,7 @@ fi
 
 # ---- the demo node: entity browser, filter, facts, raw view, hostile strings --
 export LINES=30 COLUMNS=110
-run demo --config /dev/null --demo <<'S'
+run_tui demo --config /dev/null --demo <<'S'
 wait-idle 30000
 dump entities
 key G
@@ -310,14 +237,14 @@ MASK_COUNTS=1 check demo filter
 check demo agent-facts
 check demo fact-detail
 check demo fact-detail-more
-grep_dump demo fact-detail "verified-integer-spelling" cid-integer-spelling
-grep_dump demo facts-back "cid:int  2048" back-to-list
+has demo fact-detail "verified-integer-spelling" cid-integer-spelling
+has demo facts-back "cid:int  2048" back-to-list
 check demo hostile-facts
 check demo hostile-raw
 check demo overview
 # Hostile strings show as visible markers, never as raw control bytes.
-grep_dump demo hostile-facts "note:^[[1mbold-relation" esc-token
-grep_dump demo hostile-facts "agent:evil<U+202E>" bidi-marker
+has demo hostile-facts "note:^[[1mbold-relation" esc-token
+has demo hostile-facts "agent:evil<U+202E>" bidi-marker
 if LC_ALL=C grep -q "$(printf '[\001-\010\013-\037\177]')" "$TMP"/demo/*.txt; then
 	echo "FAIL: demo/no-control-bytes"
 else
@@ -340,10 +267,10 @@ dump h
 dump-attrs h
 S
 }
-attr_script | TERM=xterm-256color run color-on --config /dev/null --demo
-attr_script | TERM=xterm-256color NO_COLOR=1 run color-nocolor --config /dev/null --demo
-attr_script | TERM=xterm-256color run color-never --config /dev/null --demo --color never
-attr_script | TERM=xterm-256color run color-mono --config /dev/null --demo --theme mono
+attr_script | TERM=xterm-256color run_tui color-on --config /dev/null --demo
+attr_script | TERM=xterm-256color NO_COLOR=1 run_tui color-nocolor --config /dev/null --demo
+attr_script | TERM=xterm-256color run_tui color-never --config /dev/null --demo --color never
+attr_script | TERM=xterm-256color run_tui color-mono --config /dev/null --demo --theme mono
 for r in color-on color-nocolor color-never color-mono; do
 	expect_rc "$r" 0
 done
@@ -398,7 +325,7 @@ if [ -x "$LITE" ]; then
 	if [ -z "$port" ]; then
 		echo "FAIL: auth/lite-start ($(cat "$TMP/lite.err"))"
 	else
-		run auth --config /dev/null --url "http://127.0.0.1:$port" <<'S'
+		run_tui auth --config /dev/null --url "http://127.0.0.1:$port" <<'S'
 wait-idle
 dump entities
 key 1
@@ -413,8 +340,8 @@ S
 		check auth entities
 		check auth overview
 		check auth log
-		grep_dump auth log "(HTTP 401)" http-status-in-log
-		grep_dump auth overview "unauthorized" status-principal
+		has auth log "(HTTP 401)" http-status-in-log
+		has auth overview "unauthorized" status-principal
 	fi
 	kill "$LITE_PID" 2>/dev/null
 	wait "$LITE_PID" 2>/dev/null
@@ -441,7 +368,7 @@ start_lite() {
 }
 if [ -x "$LITE" ] && start_lite slow --fault-delay-ms "8000,1,/v1/audit"; then
 	start=$(date +%s%N)
-	run slow --config /dev/null --url "http://127.0.0.1:$PORT" <<'S'
+	run_tui slow --config /dev/null --url "http://127.0.0.1:$PORT" <<'S'
 sleep 700
 dump loading
 key <Esc>
@@ -455,11 +382,11 @@ S
 	expect_rc slow 0
 	# How many requests are still in flight after 700 ms depends on the
 	# node's worker threads, so these are content checks, not goldens.
-	grep_dump slow loading "Discovering entities from /v1/audit" loading-progress
-	grep_dump slow loading " busy " loading-spinner
-	grep_dump slow cancelled "discovery cancelled (r restarts it)" cancelled-state
-	grep_dump slow cancelled " idle " cancelled-idle
-	grep_dump slow log "Cancelled " cancel-logged
+	has slow loading "Discovering entities from /v1/audit" loading-progress
+	has slow loading " busy " loading-spinner
+	has slow cancelled "discovery cancelled (r restarts it)" cancelled-state
+	has slow cancelled " idle " cancelled-idle
+	has slow log "Cancelled " cancel-logged
 	# Cancelling did not wait for the 8 s delay.
 	ms=$(( (end - start) / 1000000 ))
 	if [ "$ms" -lt 5000 ]; then
@@ -489,9 +416,9 @@ awk 'BEGIN {
 	print "resize 100 30";
 	print "wait-idle 30000";
 	print "dump end";
-}' | run monkey --config /dev/null --demo
+}' | run_tui monkey --config /dev/null --demo
 expect_rc monkey 0
-grep_dump monkey end "stigmem-tui" final-frame
+has monkey end "stigmem-tui" final-frame
 
 # ---- precedence: flag > environment > config file > default -----------------
 cat > "$TMP/prec.conf" <<'C'
@@ -502,7 +429,7 @@ C
 prec() { # prec NAME WANT-URL ARGS... (script: dump the status bar)
 	local name=$1 want=$2
 	shift 2
-	printf 'dump s\n' | run "$name" --config "$TMP/prec.conf" "$@"
+	printf 'dump s\n' | run_tui "$name" --config "$TMP/prec.conf" "$@"
 	if tail -n 1 "$TMP/$name/s.txt" 2>/dev/null | grep -qF "$want"; then
 		echo "PASS: precedence/$name"
 	else
