@@ -10,8 +10,8 @@
 # (applied after the common rules: ports, date-times, UUIDs) and a function
 # postnormalize FILE (edits a normalized dump in place before the compare).
 # Provides ROOT BUILD BIN LITE GOLD TMP, a cleanup trap that stops every node
-# started with start_node, and: start_node, normalize, run, run_tui, pass,
-# fail, expect_rc, check, has, lacks.
+# started with start_node, and: start_node, stop_node, normalize, run,
+# run_tui, pass, fail, expect_rc, check, has, lacks.
 ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 BUILD=${BUILD:-$ROOT/build}
 case "$BUILD" in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
@@ -50,15 +50,16 @@ pass() { echo "PASS: ${SUITE:+$SUITE-}$1"; }
 fail() { echo "FAIL: ${SUITE:+$SUITE-}$1${2:+ ($2)}"; }
 
 # start_node NAME ARGS... : stigmem-lite on an ephemeral port with its
-# database in $TMP/NAME-node; sets URL and URL_NAME. Fails (returns 1) when
-# it does not start.
+# database in $TMP/NAME-node; sets URL, URL_NAME and PID_NAME. Fails
+# (returns 1) when it does not start.
 start_node() {
-	local name=$1 port=
+	local name=$1 port= pid
 	shift
 	mkdir -p "$TMP/$name-node"
 	(cd "$TMP/$name-node" && exec "$LITE" --listen 127.0.0.1:0 --db "$TMP/$name-node/node.db" \
 		--tl-file "$TMP/$name-node/tl.jsonl" "$@" >"$TMP/$name-node/log" 2>&1) &
-	PIDS="$PIDS $!"
+	pid=$!
+	PIDS="$PIDS $pid"
 	for _ in $(seq 1 300); do
 		port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$TMP/$name-node/log" | head -1)
 		[ -n "$port" ] && break
@@ -70,7 +71,18 @@ start_node() {
 		return 1
 	fi
 	URL=http://127.0.0.1:$port
-	eval "URL_$name=\$URL"
+	eval "URL_$name=\$URL PID_$name=$pid"
+}
+
+# stop_node NAME : stop that node (its database stays; start_node NAME
+# again reopens it).
+stop_node() {
+	local pid
+	eval "pid=\${PID_$1:-}"
+	[ -n "$pid" ] || return 0
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	eval "PID_$1="
 }
 
 normalize() {
