@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds every tests/fuzz/fuzz_*.c as a libFuzzer target (clang,
-# -fsanitize=fuzzer,address,undefined) against all of src/core/*.c and runs
-# each for FUZZ_SECONDS. Prints one result line per target and exits
+# -fsanitize=fuzzer,address,undefined) against all of src/core/*.c (the
+# fuzz_lite_* targets also against src/node, SQLite and libmicrohttpd: they
+# run a node in-process) and runs each for FUZZ_SECONDS. Prints one result line per target and exits
 # non-zero when a target fails to build or finds a crash, leak or abort.
 # Environment:
 #   BUILD          output directory (default build-fuzz); corpora in $BUILD/corpus/<target>
@@ -48,7 +49,31 @@ for src in src/core/*.c; do
 	objs+=("$obj")
 done
 
-# Seed corpora: response bodies recorded from the reference node.
+# Node objects (all of src/node but main.c), for the fuzz_lite_* targets,
+# which run a stigmem-lite in-process and need SQLite and libmicrohttpd.
+NODE_PKGS="sqlite3 libmicrohttpd"
+node_objs=()
+if ls tests/fuzz/fuzz_lite_*.c >/dev/null 2>&1; then
+	if ! NODE_CFLAGS=$(pkg-config --cflags $NODE_PKGS) || ! NODE_LIBS=$(pkg-config --libs $NODE_PKGS); then
+		echo "fuzz: pkg-config failed for $NODE_PKGS" >&2
+		exit 2
+	fi
+	newest_node_header=$(ls -t src/node/*.h include/stigmem/*.h 2>/dev/null | head -n 1)
+	for src in src/node/*.c; do
+		[ "$src" = src/node/main.c ] && continue
+		obj="$BUILD/obj/node-$(basename "$src" .c).o"
+		if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] || [ "$newest_node_header" -nt "$obj" ]; then
+			if ! $FUZZ_CC $CPPFLAGS_F $NODE_CFLAGS $CFLAGS_F -fsanitize=fuzzer-no-link -c "$src" -o "$obj"; then
+				echo "FAIL: build $src"
+				exit 1
+			fi
+		fi
+		node_objs+=("$obj")
+	done
+fi
+
+# Seed corpora: response bodies recorded from the reference node (request
+# bodies and query strings for the node target).
 seed() {
 	local name=$1 dir=$2 f i=0
 	[ -d "$SHARED/fixtures/reference-node" ] || return 0
@@ -58,6 +83,21 @@ seed() {
 		case "$name" in
 		fuzz_codec)
 			jq -j '.body_raw // (.body | tojson)' "$f" >"$dir/seed-$i" 2>/dev/null || rm -f "$dir/seed-$i" ;;
+		fuzz_lite_request)
+			local m p k
+			m=$(jq -r '.request.method // empty' "$f" 2>/dev/null)
+			p=$(jq -r '.request.path // empty' "$f" 2>/dev/null)
+			case "$m $p" in
+			"POST /v1/facts") k='\000' ;;
+			"POST /v1/recall") k='\001' ;;
+			"POST /v1/subscriptions") k='\002' ;;
+			"POST /v1/conflicts/"*) k='\003' ;;
+			"POST /v1/auth/keys") k='\004' ;;
+			"GET /v1/facts?"*) printf '\006%s' "${p#*\?}" >"$dir/seed-$i"; continue ;;
+			*) continue ;;
+			esac
+			{ printf "$k"; jq -j '.request.body | tojson' "$f"; } >"$dir/seed-$i" 2>/dev/null ||
+				rm -f "$dir/seed-$i" ;;
 		fuzz_sanitize)
 			# 8 option bytes, then a recorded string value.
 			{ printf '\001\030\004\004\001\000\100\000'; jq -j '.request.body.value.v // .body.summary // empty | tostring' "$f"; } \
@@ -130,7 +170,9 @@ for tsrc in tests/fuzz/fuzz_*.c; do
 	name=$(basename "$tsrc" .c)
 	bin="$BUILD/$name"
 	log="$BUILD/$name.log"
-	if ! $FUZZ_CC $CPPFLAGS_F $CFLAGS_F -fsanitize=fuzzer "$tsrc" "${objs[@]}" $PKG_LIBS -lm -o "$bin"; then
+	extra=()
+	case "$name" in fuzz_lite_*) extra=("${node_objs[@]}" $NODE_LIBS -lpthread) ;; esac
+	if ! $FUZZ_CC $CPPFLAGS_F $CFLAGS_F -fsanitize=fuzzer "$tsrc" "${extra[@]}" "${objs[@]}" $PKG_LIBS -lm -o "$bin"; then
 		results+=("FAIL: $name (build)")
 		failed=1
 		continue
