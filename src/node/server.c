@@ -1045,6 +1045,8 @@ batch_flush(struct lite_node *n)
 	lp->parked = NULL;
 	lp->n_parked = 0;
 	lp->batch_since_us = 0;
+	if (c)
+		__atomic_store_n(&lp->resumed, 1, __ATOMIC_RELEASE);
 	while (c) {
 		struct conn_ctx *next = c->next;
 		c->next = NULL;
@@ -1055,7 +1057,6 @@ batch_flush(struct lite_node *n)
 		MHD_resume_connection(c->conn);
 		c = next;
 	}
-	__atomic_store_n(&lp->resumed, 1, __ATOMIC_RELEASE);
 	return rc;
 }
 
