@@ -46,3 +46,56 @@ start_lite() {
 	done
 	return 1
 }
+
+# tmux_demo NAME : start the built inspector on its demo node in a detached
+# tmux session (120x40, throwaway HOME) for the script NAME. Sets BIN, TMP
+# and SOCK, stops the server and removes TMP on exit, and defines screen,
+# keys, wait_for TEXT SECONDS and step LABEL TEXT [SECONDS] (PASS/FAIL
+# NAME/LABEL). Returns 1 (after a FAIL line) when tmux or the binary is
+# missing or the session does not start; the caller then exits 0.
+tmux_demo() {
+	TMUX_NAME=$1
+	BIN=$BUILD/stigmem-tui
+	if ! command -v tmux >/dev/null 2>&1; then
+		fail "$TMUX_NAME" "tmux is not installed"
+		return 1
+	fi
+	if [ ! -x "$BIN" ]; then
+		fail "$TMUX_NAME" "no binary at $BIN"
+		return 1
+	fi
+	TMP=$(mktemp -d "${TMPDIR:-/tmp}/stigmem-$TMUX_NAME.XXXXXX")
+	SOCK="stigmem-$TMUX_NAME-$$"
+	trap 'tmux -L "$SOCK" kill-server >/dev/null 2>&1; rm -rf "$TMP"' EXIT
+	mkdir -p "$TMP/home" "$TMP/xdg"
+	if ! tmux -L "$SOCK" -f /dev/null new-session -d -s main -x 120 -y 40 \
+		"cd '$TMP' && env HOME='$TMP/home' XDG_CONFIG_HOME='$TMP/xdg' TERM=xterm-256color LC_ALL=C.UTF-8 '$BIN' --config /dev/null --demo; sleep 30"; then
+		fail "$TMUX_NAME/session" "tmux new-session failed"
+		return 1
+	fi
+}
+screen() { tmux -L "$SOCK" capture-pane -p -t main 2>/dev/null; }
+keys() { tmux -L "$SOCK" send-keys -t main "$@"; }
+
+# wait_for TEXT SECONDS : poll the pane until it shows TEXT.
+wait_for() {
+	local i
+	for ((i = 0; i < $2 * 10; i++)); do
+		if screen | grep -qF -- "$1"; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+
+# step LABEL TEXT [SECONDS] : PASS once TEXT shows (default 20 s), else FAIL
+# with the screen.
+step() {
+	if wait_for "$2" "${3:-20}"; then
+		pass "$TMUX_NAME/$1"
+	else
+		fail "$TMUX_NAME/$1" "'$2' not on screen"
+		screen | head -30
+	fi
+}

@@ -6,50 +6,7 @@
 # node's fact chain in the verify view. Prints PASS:/FAIL: lines.
 set -u
 . "$(dirname "$0")/lib.bash"
-BIN=$BUILD/stigmem-tui
-if ! command -v tmux >/dev/null 2>&1; then
-	fail "triage_tmux" "tmux is not installed"
-	exit 0
-fi
-if [ ! -x "$BIN" ]; then
-	fail "triage_tmux" "no binary at $BIN"
-	exit 0
-fi
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/stigmem-ttmux.XXXXXX")
-SOCK="stigmem-triage-$$"
-cleanup() {
-	tmux -L "$SOCK" kill-server >/dev/null 2>&1
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-mkdir -p "$TMP/home" "$TMP/xdg"
-
-screen() { tmux -L "$SOCK" capture-pane -p -t tri 2>/dev/null; }
-keys() { tmux -L "$SOCK" send-keys -t tri "$@"; }
-
-# wait_for TEXT SECONDS : poll the pane until it shows TEXT.
-wait_for() {
-	local i
-	for ((i = 0; i < $2 * 10; i++)); do
-		if screen | grep -qF -- "$1"; then
-			return 0
-		fi
-		sleep 0.1
-	done
-	return 1
-}
-
-step() {
-	if wait_for "$2" "${3:-20}"; then
-		pass "triage_tmux/$1"
-	else
-		fail "triage_tmux/$1" "'$2' not on screen"
-		screen | head -30
-	fi
-}
-
-tmux -L "$SOCK" -f /dev/null new-session -d -s tri -x 120 -y 40 \
-	"cd '$TMP' && env HOME='$TMP/home' XDG_CONFIG_HOME='$TMP/xdg' TERM=xterm-256color LC_ALL=C.UTF-8 '$BIN' --config /dev/null --demo; sleep 30"
+tmux_demo triage_tmux || exit 0
 step started "1 Overview" 30
 keys 6
 step queue "(16 unresolved, 11 resolved)" 30
