@@ -626,6 +626,25 @@ node_sink_fn(void *ctx, enum stg_text_seg kind, const char *s, size_t n, size_t 
 	return ns->left > 0;
 }
 
+void
+ui_fact_value_text(const struct stg_fact *x, char *buf, size_t size, const char **raw, size_t *rawlen)
+{
+	*raw = NULL;
+	*rawlen = 0;
+	const struct stg_value *v = &x->value;
+	if (v->is_null) {
+		snprintf(buf, size, "null");
+	} else if (v->type == STG_VT_NUMBER) {
+		snprintf(buf, size, "%.15g", v->num);
+	} else if (v->type == STG_VT_BOOLEAN) {
+		snprintf(buf, size, "%s", v->boolean ? "true" : "false");
+	} else {
+		buf[0] = '\0';
+		*raw = v->str;
+		*rawlen = v->str ? v->str_len : 0;
+	}
+}
+
 int
 ui_draw_node_text(struct ui *ui, WINDOW *w, int y, int x, int width, enum ui_role r,
 		  const char *s, size_t len, size_t *suspicious)

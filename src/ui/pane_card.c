@@ -522,24 +522,6 @@ card_timer(struct pane *p)
 
 /* ---- drawing ------------------------------------------------------------------- */
 
-static void
-value_text(const struct stg_fact *x, char *buf, size_t size, const char **raw, size_t *rawlen)
-{
-	*raw = NULL;
-	*rawlen = 0;
-	const struct stg_value *v = &x->value;
-	if (v->is_null) {
-		snprintf(buf, size, "null");
-	} else if (v->type == STG_VT_NUMBER) {
-		snprintf(buf, size, "%.15g", v->num);
-	} else if (v->type == STG_VT_BOOLEAN) {
-		snprintf(buf, size, "%s", v->boolean ? "true" : "false");
-	} else {
-		buf[0] = '\0';
-		*raw = v->str;
-		*rawlen = v->str ? v->str_len : 0;
-	}
-}
 
 static const char *
 cid_badge(const struct stg_fact_cid_check *ck, enum ui_role *role)
@@ -592,7 +574,7 @@ draw_line(struct pane *p, WINDOW *w, int y, int width, const struct card_line *l
 	char vb[64];
 	const char *raw;
 	size_t rawlen;
-	value_text(x, vb, sizeof(vb), &raw, &rawlen);
+	ui_fact_value_text(x, vb, sizeof(vb), &raw, &rawlen);
 	if (raw)
 		ui_draw_node_text(ui, w, y, cx, valw, base, raw, rawlen, NULL);
 	else

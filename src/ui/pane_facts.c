@@ -262,24 +262,6 @@ facts_response(struct pane *p, int tag, struct stg_async_result *res)
 	ui_pane_dirty(p);
 }
 
-static void
-value_text(const struct stg_fact *x, char *buf, size_t size, const char **raw, size_t *rawlen)
-{
-	*raw = NULL;
-	*rawlen = 0;
-	const struct stg_value *v = &x->value;
-	if (v->is_null) {
-		snprintf(buf, size, "null");
-	} else if (v->type == STG_VT_NUMBER) {
-		snprintf(buf, size, "%.15g", v->num);
-	} else if (v->type == STG_VT_BOOLEAN) {
-		snprintf(buf, size, "%s", v->boolean ? "true" : "false");
-	} else {
-		buf[0] = '\0';
-		*raw = v->str;
-		*rawlen = v->str ? v->str_len : 0;
-	}
-}
 
 /* ---- detail view ------------------------------------------------------------ */
 
@@ -357,7 +339,7 @@ draw_detail(struct pane *p, WINDOW *w, int h, int width)
 	char vb[64];
 	const char *raw;
 	size_t rawlen;
-	value_text(x, vb, sizeof(vb), &raw, &rawlen);
+	ui_fact_value_text(x, vb, sizeof(vb), &raw, &rawlen);
 	if (raw) {
 		size_t ln = d.line++;
 		if (ln >= d.top && d.y < d.h) {
@@ -520,7 +502,7 @@ facts_draw(struct pane *p, WINDOW *w, int h, int width)
 		char vb[64];
 		const char *raw;
 		size_t rawlen;
-		value_text(fx, vb, sizeof(vb), &raw, &rawlen);
+		ui_fact_value_text(fx, vb, sizeof(vb), &raw, &rawlen);
 		if (raw)
 			ui_draw_node_text(ui, w, y, cx, valw, base, raw, rawlen, NULL);
 		else

@@ -149,6 +149,12 @@ int ui_draw_text(struct ui *ui, WINDOW *w, int y, int x, int width, enum ui_role
  * the cells used; *suspicious (may be NULL) gets the report's counter. */
 int ui_draw_node_text(struct ui *ui, WINDOW *w, int y, int x, int width, enum ui_role r,
 		      const char *s, size_t len, size_t *suspicious);
+/* A fact's value for a list row: null, number (%.15g) and boolean as text
+ * in buf[size] (*raw NULL); for the string-like types buf is "" and *raw /
+ * *rawlen point at the node's bytes (borrowed from x; draw them with
+ * ui_draw_node_text). */
+void ui_fact_value_text(const struct stg_fact *x, char *buf, size_t size, const char **raw,
+			size_t *rawlen);
 /* Fill the rest of row y from x with spaces in role r. */
 void ui_fill_row(struct ui *ui, WINDOW *w, int y, int x, int width, enum ui_role r);
 
